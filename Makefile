@@ -1,0 +1,39 @@
+# Two commands: `make run` (set up and start Laurel) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export LAUREL_DATA_DIR ?= $(CURDIR)/data
+
+.PHONY: run test install interop lint bench clean
+
+$(BIN)/.installed: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+install: $(BIN)/.installed
+
+interop/node_modules/.installed: interop/package.json interop/package-lock.json
+	cd interop && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+interop: interop/node_modules/.installed
+
+run: install
+	$(BIN)/laurel run
+
+test: install interop
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy laurel/vc
+
+bench: install
+	$(BIN)/python bench/vc.py
+
+clean:
+	rm -rf $(VENV) interop/node_modules

@@ -1,0 +1,196 @@
+"""One settings module, driven by the environment, with safe embedded defaults.
+
+Embedded mode (no DATABASE_URL): SQLite in LAUREL_DATA_DIR, secrets generated into the
+data directory, emails to the in-app outbox, the django-tasks-db worker beside the web
+server. Production switches: DATABASE_URL, LAUREL_BASE_URL, LAUREL_EMAIL_*, secrets from
+the environment or from *_FILE.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("LAUREL_DATA_DIR", Path.cwd() / "data")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret(name: str) -> str:
+    """A secret from $NAME, from the file named by $NAME_FILE, or generated into DATA_DIR."""
+    if os.environ.get(name):
+        return os.environ[name]
+    if os.environ.get(f"{name}_FILE"):
+        return Path(os.environ[f"{name}_FILE"]).read_text().strip()
+    path = DATA_DIR / "secrets" / name.lower()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first
+            pass
+        else:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret("LAUREL_SECRET_KEY")
+# Encrypts signing keys at rest; kept apart from SECRET_KEY so either can rotate alone.
+LAUREL_KEY_ENCRYPTION_KEY = _secret("LAUREL_KEY_ENCRYPTION_KEY")
+DEBUG = _env_bool("LAUREL_DEBUG", False)
+
+LAUREL_BASE_URL = os.environ.get("LAUREL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+ALLOWED_HOSTS = [h for h in os.environ.get("LAUREL_ALLOWED_HOSTS", "").split(",") if h] or ["*"]
+CSRF_TRUSTED_ORIGINS = [LAUREL_BASE_URL]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "laurel.organizations",
+    "laurel.credentials",
+    "laurel.mail",
+    "laurel.public",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "laurel.urls"
+WSGI_APPLICATION = "laurel.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------
+# SQLite (embedded) is shared by several web processes and the worker: WAL, a busy
+# timeout, IMMEDIATE write transactions and persistent connections.
+SQLITE_PATH = DATA_DIR / "laurel.sqlite3"
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{SQLITE_PATH}",
+        conn_max_age=int(os.environ.get("LAUREL_CONN_MAX_AGE", "600")),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+        "init_command": (
+            "PRAGMA journal_mode=WAL;"
+            "PRAGMA synchronous=NORMAL;"
+            "PRAGMA foreign_keys=ON;"
+            "PRAGMA busy_timeout=30000;"
+        ),
+    }
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Background tasks -----------------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("LAUREL_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "email", "bulk", "webhooks"],
+    }
+}
+
+# --- Email ----------------------------------------------------------------------------
+# Without LAUREL_EMAIL_HOST, mail goes to the outbox (EmailDelivery rows) the app shows.
+LAUREL_EMAIL_HOST = os.environ.get("LAUREL_EMAIL_HOST", "")
+EMAIL_HOST = LAUREL_EMAIL_HOST or "localhost"
+EMAIL_PORT = int(os.environ.get("LAUREL_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("LAUREL_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("LAUREL_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("LAUREL_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _env_bool("LAUREL_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("LAUREL_EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("LAUREL_FROM_EMAIL", "Laurel <no-reply@laurel.localhost>")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if LAUREL_EMAIL_HOST
+    else "django.core.mail.backends.locmem.EmailBackend"
+)
+
+# --- Cache (rate limits) --------------------------------------------------------------
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["LAUREL_REDIS_URL"]}
+        if os.environ.get("LAUREL_REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "laurel_cache"}
+    )
+}
+
+# --- Plans and quotas (settings, not constants) ---------------------------------------
+LAUREL_PLAN_QUOTAS = {"free": 1000, "professional": 1000, "enterprise": 5000}
+LAUREL_RESEND_COOLDOWN_DAYS = 7
+
+# --- Static files and security --------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(DATA_DIR / "media")}},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = LAUREL_BASE_URL.startswith("https://")
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if SESSION_COOKIE_SECURE:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+LOGIN_URL = "/admin/login/"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LAUREL_LOG_LEVEL", "WARNING")},
+}

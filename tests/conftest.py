@@ -1,0 +1,14 @@
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+STANDARDS = SHARED / "standards"
+SAMPLES = SHARED / "samples"
+
+
+@pytest.fixture(scope="session")
+def standards_dir() -> Path:
+    assert STANDARDS.is_dir(), f"shared/standards not found beside the repository at {STANDARDS}"
+    return STANDARDS
