@@ -1,1 +1,188 @@
-from django.db import models  # noqa: F401
+"""Credential groups (the Achievement), credentials, and the status lists they point at."""
+
+from __future__ import annotations
+
+import secrets
+import string
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from laurel.organizations.models import Organization
+from laurel.organizations.tenancy import TenantManager
+
+_KEY_ALPHABET = string.ascii_lowercase + string.digits
+
+
+def new_group_key() -> str:
+    """12 random characters: public, appears in URLs and API calls."""
+    return "".join(secrets.choice(_KEY_ALPHABET) for _ in range(12))
+
+
+def new_credential_id() -> str:
+    """32 random URL-safe characters (192 bits): private credentials must not be enumerable."""
+    return secrets.token_urlsafe(24)
+
+
+def new_status_list_id() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class Privacy(models.TextChoices):
+    PUBLIC = "public", "Public"
+    PRIVATE = "private", "Private"
+
+
+class ExpiryUnit(models.TextChoices):
+    NEVER = "never", "Never expires"
+    DAYS = "days", "Days"
+    MONTHS = "months", "Months"
+    YEARS = "years", "Years"
+
+
+class CredentialGroup(models.Model):
+    """The course or program: in Open Badges terms, the Achievement."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="credential_groups"
+    )
+    title = models.CharField(max_length=200)
+    key = models.CharField(max_length=12, unique=True, default=new_group_key)
+    code = models.CharField(max_length=64, blank=True, default="")
+    description = models.TextField(blank=True, default="")
+    criteria = models.TextField(blank=True, default="")
+    image = models.URLField(max_length=500, blank=True, default="")
+    achievement_type = models.CharField(max_length=40, default="Certificate")
+    # [{"name", "url", "description"?, "framework"?, "code"?}]
+    skills = models.JSONField(default=list, blank=True)
+    expiry_unit = models.CharField(
+        max_length=8, choices=ExpiryUnit.choices, default=ExpiryUnit.NEVER
+    )
+    expiry_amount = models.PositiveIntegerField(null=True, blank=True)
+    allow_duplicates = models.BooleanField(default=False)
+    # Names of the custom attributes a credential may carry, each starting "custom_".
+    custom_fields = models.JSONField(default=list, blank=True)
+    default_privacy = models.CharField(
+        max_length=8, choices=Privacy.choices, default=Privacy.PUBLIC
+    )
+    certificate_design = models.JSONField(default=dict, blank=True)
+    badge_design = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["title", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def achievement_id(self) -> str:
+        return f"{settings.LAUREL_BASE_URL}/issuers/{self.organization.slug}/groups/{self.key}"
+
+
+class StatusList(models.Model):
+    """One Bitstring Status List of an organization; credentials hold a slot in it."""
+
+    class Purpose(models.TextChoices):
+        REVOCATION = "revocation", "Revocation"
+        SUSPENSION = "suspension", "Suspension"
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="status_lists"
+    )
+    list_id = models.CharField(max_length=32, unique=True, default=new_status_list_id)
+    purpose = models.CharField(max_length=16, choices=Purpose.choices, default=Purpose.REVOCATION)
+    length = models.PositiveIntegerField(default=131072)
+    # laurel.vc.status_list.Bitstring.encode(): "u" + base64url(gzip(bits)).
+    encoded_list = models.TextField()
+    next_index = models.PositiveIntegerField(default=0)
+    # The signed BitstringStatusListCredential, re-signed whenever a bit flips.
+    document = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.organization.slug} {self.purpose} list {self.list_id}"
+
+    @property
+    def url(self) -> str:
+        return f"{settings.LAUREL_BASE_URL}/status/{self.list_id}"
+
+    @property
+    def is_full(self) -> bool:
+        return self.next_index >= self.length
+
+
+class Credential(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        REVOKED = "revoked", "Revoked"
+
+    id = models.CharField(
+        primary_key=True, max_length=32, default=new_credential_id, editable=False
+    )
+    # Denormalised from the group so that every tenancy filter is one column.
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="credentials"
+    )
+    group = models.ForeignKey(CredentialGroup, on_delete=models.PROTECT, related_name="credentials")
+    recipient_name = models.CharField(max_length=200)
+    recipient_email = models.EmailField(max_length=254)
+    recipient_email_normalized = models.CharField(max_length=254)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    issued_on = models.DateTimeField(null=True, blank=True)
+    valid_until = models.DateTimeField(null=True, blank=True)  # null = never expires
+    # True when issued_on / valid_until were given by the issuer rather than the policy.
+    custom_dates = models.BooleanField(default=False)
+    privacy = models.CharField(max_length=8, choices=Privacy.choices, default=Privacy.PUBLIC)
+    evidence_url = models.URLField(max_length=500, blank=True, default="")
+    custom_attributes = models.JSONField(default=dict, blank=True)
+    supersedes = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="superseded_by"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation_reason = models.CharField(max_length=500, blank=True, default="")
+    document = models.JSONField(null=True, blank=True)  # the signed OB 3.0 credential
+    status_list = models.ForeignKey(
+        StatusList, null=True, blank=True, on_delete=models.PROTECT, related_name="credentials"
+    )
+    status_list_index = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["group", "recipient_email_normalized"], name="credential_recipient"
+            ),
+            models.Index(fields=["organization", "-created_at"], name="credential_org_time"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status_list", "status_list_index"], name="credential_status_slot_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} → {self.recipient_name} ({self.status})"
+
+    @property
+    def url(self) -> str:
+        return f"{settings.LAUREL_BASE_URL}/credential/{self.id}"
+
+    def is_expired(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.valid_until is not None and self.valid_until <= now
