@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "laurel.credentials",
     "laurel.mail",
     "laurel.public",
+    "laurel.ops",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +156,11 @@ EMAIL_BACKEND = (
     if LAUREL_EMAIL_HOST
     else "django.core.mail.backends.locmem.EmailBackend"
 )
+# The outbox: deliveries are marked sent with backend "outbox" and nothing leaves the machine.
+LAUREL_EMAIL_OUTBOX = _env_bool("LAUREL_EMAIL_OUTBOX", not LAUREL_EMAIL_HOST)
+# Our retries (the task backend has none): 1, 2, 4, 8 minutes..., then failed.
+LAUREL_EMAIL_MAX_ATTEMPTS = int(os.environ.get("LAUREL_EMAIL_MAX_ATTEMPTS", "6"))
+LAUREL_EMAIL_RETRY_SECONDS = float(os.environ.get("LAUREL_EMAIL_RETRY_SECONDS", "60"))
 
 # --- Cache (rate limits) --------------------------------------------------------------
 CACHES = {

@@ -1,1 +1,61 @@
-from django.db import models  # noqa: F401
+"""Email deliveries: one row per email Laurel means to send, and what became of it.
+
+In embedded mode (no SMTP settings) the rows are the outbox: they are marked sent with
+backend "outbox" and staff read them in the admin; nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class EmailDelivery(models.Model):
+    class Kind(models.TextChoices):
+        ISSUANCE = "issuance", "Issuance"
+        RESEND = "resend", "Resend"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    class Backend(models.TextChoices):
+        OUTBOX = "outbox", "Outbox (not sent)"
+        SMTP = "smtp", "SMTP"
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="email_deliveries"
+    )
+    credential = models.ForeignKey(
+        "credentials.Credential",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="email_deliveries",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ISSUANCE)
+    to_email = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=300)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    backend = models.CharField(max_length=10, choices=Backend.choices, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "email delivery"
+        verbose_name_plural = "email deliveries"
+        indexes = [
+            models.Index(fields=["credential", "-created_at"], name="mail_delivery_credential_idx"),
+            models.Index(fields=["status"], name="mail_delivery_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.to_email} ({self.status})"

@@ -1,0 +1,57 @@
+"""The outbox: every email Laurel queued, what it said, and what became of it."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.html import format_html
+
+from laurel.mail.models import EmailDelivery
+
+
+@admin.register(EmailDelivery)
+class OutboxAdmin(admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "to_email",
+        "subject",
+        "kind",
+        "status",
+        "backend",
+        "attempts",
+        "sent_at",
+    )
+    list_filter = ("status", "kind", "backend")
+    search_fields = ("to_email", "subject", "credential__id", "organization__name")
+    date_hierarchy = "created_at"
+    list_select_related = ("organization",)
+    readonly_fields = (
+        "organization",
+        "credential",
+        "kind",
+        "to_email",
+        "subject",
+        "status",
+        "backend",
+        "attempts",
+        "error",
+        "next_attempt_at",
+        "sent_at",
+        "created_at",
+        "body_text",
+        "html_preview",
+    )
+    exclude = ("body_html",)
+
+    @admin.display(description="HTML")
+    def html_preview(self, delivery: EmailDelivery) -> str:
+        # Rendered in a sandboxed frame: the stored HTML never runs in the admin's origin.
+        return format_html(
+            '<iframe sandbox srcdoc="{}" style="width:100%;height:480px;border:1px solid #ccc"></iframe>',
+            delivery.body_html,
+        )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

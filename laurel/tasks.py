@@ -1,0 +1,35 @@
+"""Shared helpers for background tasks (django-tasks with the django-tasks-db backend).
+
+Tasks take ids, not objects, and are enqueued only once the transaction that made their
+row commits, so a worker never looks for a row that is not there yet (or never will be).
+Retries are ours: the backend runs a task once, so a task that wants another try
+re-enqueues itself with `run_after` set by `retry_delay`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import Task
+
+
+def enqueue_on_commit(
+    task: Task, *args: Any, run_after: datetime | None = None, **kwargs: Any
+) -> None:
+    """Enqueue `task(*args, **kwargs)` once the current transaction commits (at once outside one)."""
+    runnable = task.using(run_after=run_after) if run_after else task
+    transaction.on_commit(lambda: runnable.enqueue(*args, **kwargs))
+
+
+def retry_delay(attempts: int, *, base_seconds: float, cap_seconds: float = 6 * 3600) -> timedelta:
+    """How long to wait after the `attempts`-th failed attempt: base, 2×base, 4×base, ... capped."""
+    exponent = max(attempts - 1, 0)
+    return timedelta(seconds=min(base_seconds * (2**exponent), cap_seconds))
+
+
+def retry_at(attempts: int, *, base_seconds: float) -> datetime:
+    """The moment the next attempt may run, after `attempts` failed ones."""
+    return timezone.now() + retry_delay(attempts, base_seconds=base_seconds)
