@@ -11,7 +11,8 @@
 //   proofArray wraps the proof in a one-element array (the OB 3.0 JSON schema
 //   wants `proof` as an array; the signature is the same either way).
 // stdout: the signed credential, or {"results": [{credential} | {error}, ...]}
-//   for a job list. Exit 2 with {"error": "..."} when a single job fails.
+//   for a job list (each result also gives the key's publicKeyMultibase).
+//   Exit 2 with {"error": "..."} when a single job fails.
 import {readFileSync} from 'node:fs';
 
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
@@ -65,7 +66,7 @@ async function signJob(job, contexts) {
   if(job.proofArray && !Array.isArray(signed.proof)) {
     signed.proof = [signed.proof];
   }
-  return signed;
+  return {signed, publicKeyMultibase: keyPair.publicKeyMultibase};
 }
 
 function fail(message) {
@@ -88,7 +89,8 @@ async function main() {
     const results = [];
     for(const job of input.jobs) {
       try {
-        results.push({credential: await signJob(job ?? {}, contexts)});
+        const {signed, publicKeyMultibase} = await signJob(job ?? {}, contexts);
+        results.push({credential: signed, publicKeyMultibase});
       } catch(e) {
         results.push({error: e.message});
       }
@@ -98,7 +100,7 @@ async function main() {
   }
   let signed;
   try {
-    signed = await signJob(input, contexts);
+    ({signed} = await signJob(input, contexts));
   } catch(e) {
     fail(`could not sign: ${e.message}`);
   }

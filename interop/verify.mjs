@@ -49,8 +49,11 @@ function messages(error, out = []) {
   } else {
     out.push(String(error));
   }
-  if(error.cause && error.cause !== error) {
-    messages(error.cause, out);
+  // jsonld.js keeps the document loader's own error under details.cause
+  for(const cause of [error.cause, error.details?.cause]) {
+    if(cause && cause !== error) {
+      messages(cause, out);
+    }
   }
   return out;
 }

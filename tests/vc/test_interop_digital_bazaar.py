@@ -1,0 +1,301 @@
+"""Interoperability with an independent implementation: the Digital Bazaar JavaScript stack.
+
+interop/verify.mjs verifies with @digitalbazaar/vc + DataIntegrityProof + eddsa-rdfc-2022
+(safe mode on) and @digitalcredentials/vc-bitstring-status-list, offline, with the
+contexts Laurel ships; interop/sign.mjs signs with the same stack. Jobs are batched:
+every module fixture starts node once.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from laurel.vc.status_list import Bitstring, build_status_list_credential, status_entry
+from tests.conftest import STANDARDS
+from tests.vc.interop import controller_document, sign_in_js, verify_in_js
+
+pytestmark = [pytest.mark.interop, pytest.mark.xdist_group("node")]
+
+OB_VECTOR = STANDARDS / "test-vectors" / "ob-v3p0-eddsa-rdfc-2022" / "ob-v3p0-testvector.json"
+EDDSA_VECTOR = STANDARDS / "test-vectors" / "vc-di-eddsa" / "eddsa-rdfc-2022" / "signedDataInt.json"
+PAST = "2020-01-01T00:00:00Z"
+
+
+def _load(path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def ob_vector() -> dict:
+    return _load(OB_VECTOR)
+
+
+def _vector_issuer(vector: dict) -> tuple[str, str]:
+    return vector["signedCredential"]["issuer"]["id"], vector["proofOptions"]["verificationMethod"]
+
+
+def _vector_controller_document(vector: dict, **marks: str) -> dict:
+    issuer, method = _vector_issuer(vector)
+    return controller_document(issuer, method, vector["publicKeyMultibase"], **marks)
+
+
+def _without_assertion_method(document: dict) -> dict:
+    document = copy.deepcopy(document)
+    document["assertionMethod"] = []
+    return document
+
+
+# --- the official vectors and the harness itself -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def vector_verdicts(ob_vector) -> dict[str, dict]:
+    signed = ob_vector["signedCredential"]
+    issuer, _ = _vector_issuer(ob_vector)
+    tampered = copy.deepcopy(signed)
+    tampered["credentialSubject"]["achievement"]["name"] = "Teamwork (edited)"
+    unknown_context = copy.deepcopy(signed)
+    unknown_context["@context"].append("https://example.org/not-shipped/context.json")
+    docs = {issuer: _vector_controller_document(ob_vector)}
+    jobs = {
+        "ob": {"credential": signed, "didDocuments": docs},
+        "ob tampered": {"credential": tampered, "didDocuments": docs},
+        "ob unknown context": {"credential": unknown_context, "didDocuments": docs},
+        "ob without controller document": {"credential": signed},
+        "ob key revoked in the past": {
+            "credential": signed,
+            "didDocuments": {issuer: _vector_controller_document(ob_vector, revoked=PAST)},
+        },
+        "ob key expired in the past": {
+            "credential": signed,
+            "didDocuments": {issuer: _vector_controller_document(ob_vector, expires=PAST)},
+        },
+        "ob key with an undefined retirement term": {
+            "credential": signed,
+            "didDocuments": {
+                issuer: {
+                    **_vector_controller_document(ob_vector, retiredAt=PAST),
+                    # multikey first: the verifier then frames the document in safe mode
+                    "@context": [
+                        "https://w3id.org/security/multikey/v1",
+                        "https://www.w3.org/ns/did/v1",
+                    ],
+                }
+            },
+        },
+        "ob key not an assertion method": {
+            "credential": signed,
+            "didDocuments": {issuer: _without_assertion_method(docs[issuer])},
+        },
+        "eddsa proof": {"credential": _load(EDDSA_VECTOR), "proofOnly": True},
+        "eddsa credential": {"credential": _load(EDDSA_VECTOR)},
+    }
+    return dict(zip(jobs, verify_in_js(list(jobs.values())), strict=True))
+
+
+def test_the_open_badges_test_vector_verifies_in_javascript(vector_verdicts):
+    verdict = vector_verdicts["ob"]
+    assert verdict["verified"], verdict["errors"]
+    assert verdict["errors"] == []
+
+
+def test_the_verifier_only_loads_the_shipped_contexts_and_the_given_controller_document(
+    vector_verdicts, ob_vector
+):
+    issuer, method = _vector_issuer(ob_vector)
+    assert set(vector_verdicts["ob"]["requested"]) == {
+        "https://www.w3.org/ns/credentials/v2",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        issuer,
+        method,
+    }
+
+
+def test_a_tampered_open_badges_vector_fails_on_its_signature(vector_verdicts):
+    verdict = vector_verdicts["ob tampered"]
+    assert not verdict["verified"]
+    assert "Invalid signature." in verdict["errors"]
+
+
+def test_a_context_that_is_not_shipped_is_refused_rather_than_fetched(vector_verdicts):
+    verdict = vector_verdicts["ob unknown context"]
+    assert not verdict["verified"]
+    assert any("not available offline" in e for e in verdict["errors"]), verdict["errors"]
+
+
+def test_a_credential_whose_controller_document_is_not_given_fails_offline(vector_verdicts):
+    verdict = vector_verdicts["ob without controller document"]
+    assert not verdict["verified"]
+    assert any("not available offline" in e for e in verdict["errors"]), verdict["errors"]
+
+
+def test_the_vc_di_eddsa_vector_proof_verifies_in_javascript(vector_verdicts):
+    verdict = vector_verdicts["eddsa proof"]
+    assert verdict["verified"], verdict["errors"]
+    assert "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2" in verdict["requested"]
+
+
+def test_the_vc_di_eddsa_vector_is_refused_as_a_credential_because_its_issuer_does_not_hold_the_key(
+    vector_verdicts,
+):
+    verdict = vector_verdicts["eddsa credential"]
+    assert not verdict["verified"]
+    assert verdict["errors"] == ["Credential issuer must match the verification method controller."]
+
+
+def test_a_verification_method_marked_revoked_or_expired_in_the_past_still_verifies_in_javascript(
+    vector_verdicts,
+):
+    # DataIntegrityProof does not read `revoked`/`expires` on the method: judging a retired
+    # key is left to the verifier's policy (Laurel's own report does it).
+    for case in ("ob key revoked in the past", "ob key expired in the past"):
+        verdict = vector_verdicts[case]
+        assert verdict["verified"], (case, verdict["errors"])
+
+
+def test_an_undefined_term_in_a_framed_did_document_fails_safe_mode(vector_verdicts):
+    verdict = vector_verdicts["ob key with an undefined retirement term"]
+    assert not verdict["verified"]
+    assert "Safe mode validation error." in verdict["errors"]
+
+
+def test_a_key_missing_from_assertion_method_is_not_authorized(vector_verdicts, ob_vector):
+    verdict = vector_verdicts["ob key not an assertion method"]
+    assert not verdict["verified"]
+    _, method = _vector_issuer(ob_vector)
+    assert verdict["errors"] == [
+        f'Verification method "{method}" not authorized by controller '
+        'for proof purpose "assertionMethod".'
+    ]
+
+
+# --- the JavaScript signer ---------------------------------------------------------------
+
+
+def test_javascript_signs_the_open_badges_vector_byte_for_byte(ob_vector):
+    [result] = sign_in_js(
+        [
+            {
+                "credential": ob_vector["unsignedCredential"],
+                "verificationMethod": ob_vector["proofOptions"]["verificationMethod"],
+                "key": {"seed": ob_vector["privateKeyHex_seed_plus_pub"][:64]},
+                "created": ob_vector["proofOptions"]["created"],
+            }
+        ]
+    )
+    assert result["publicKeyMultibase"] == ob_vector["publicKeyMultibase"]
+    assert result["credential"]["proof"] == ob_vector["signedCredential"]["proof"]
+
+
+# --- Laurel's Bitstring Status Lists, read by the JavaScript status checker ----------------
+
+STATUS_ISSUER = "did:web:issuer.example:issuers:demo"
+STATUS_METHOD = f"{STATUS_ISSUER}#key-1"
+STATUS_SEED = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"
+REVOCATION_LIST = "https://issuer.example/status/revocation-1"
+SUSPENSION_LIST = "https://issuer.example/status/suspension-1"
+
+
+def _status_list(url: str, purpose: str, set_bits: tuple[int, ...]) -> dict:
+    bits = Bitstring()
+    for index in set_bits:
+        bits.set(index)
+    return build_status_list_credential(
+        list_url=url,
+        issuer_id=STATUS_ISSUER,
+        purpose=purpose,
+        encoded_list=bits.encode(),
+        valid_from=datetime(2024, 1, 1, tzinfo=UTC),
+    )
+
+
+def _badge_with_status(ob_vector: dict, number: int, entries: list[dict]) -> dict:
+    credential = copy.deepcopy(ob_vector["unsignedCredential"])
+    credential["id"] = f"https://issuer.example/credential/{number}"
+    credential["issuer"]["id"] = STATUS_ISSUER
+    credential["credentialStatus"] = entries
+    return credential
+
+
+@pytest.fixture(scope="module")
+def status_verdicts(ob_vector) -> dict[str, dict]:
+    unsigned = {
+        "revocation list": _status_list(REVOCATION_LIST, "revocation", (3, 131071)),
+        "suspension list": _status_list(SUSPENSION_LIST, "suspension", (4,)),
+        "clear": _badge_with_status(
+            ob_vector,
+            1,
+            [
+                status_entry(REVOCATION_LIST, 2),
+                status_entry(SUSPENSION_LIST, 2, "suspension"),
+            ],
+        ),
+        "revoked": _badge_with_status(ob_vector, 2, [status_entry(REVOCATION_LIST, 3)]),
+        "revoked at the last index": _badge_with_status(
+            ob_vector, 3, [status_entry(REVOCATION_LIST, 131071)]
+        ),
+        "suspended": _badge_with_status(
+            ob_vector,
+            4,
+            [status_entry(REVOCATION_LIST, 4), status_entry(SUSPENSION_LIST, 4, "suspension")],
+        ),
+        "list missing": _badge_with_status(
+            ob_vector, 5, [status_entry("https://issuer.example/status/gone", 1)]
+        ),
+    }
+    key = {"seed": STATUS_SEED}
+    signed_results = sign_in_js(
+        [
+            {"credential": doc, "verificationMethod": STATUS_METHOD, "key": key}
+            for doc in unsigned.values()
+        ]
+    )
+    signed = {name: r["credential"] for name, r in zip(unsigned, signed_results, strict=True)}
+    public = signed_results[0]["publicKeyMultibase"]
+    docs = {STATUS_ISSUER: controller_document(STATUS_ISSUER, STATUS_METHOD, public)}
+    lists = {REVOCATION_LIST: signed["revocation list"], SUSPENSION_LIST: signed["suspension list"]}
+    cases = ("clear", "revoked", "revoked at the last index", "suspended", "list missing")
+    jobs = [
+        {"credential": signed[name], "didDocuments": docs, "statusLists": lists} for name in cases
+    ]
+    return dict(zip(cases, verify_in_js(jobs), strict=True))
+
+
+def test_a_credential_whose_status_bits_are_clear_verifies_in_javascript(status_verdicts):
+    verdict = status_verdicts["clear"]
+    assert verdict["verified"], verdict["errors"]
+    assert [(s["statusPurpose"], s["set"]) for s in verdict["statusResults"]] == [
+        ("revocation", False),
+        ("suspension", False),
+    ]
+
+
+def test_a_bit_set_in_laurels_revocation_list_reads_as_revoked_in_javascript(status_verdicts):
+    for case, index in (("revoked", 3), ("revoked at the last index", 131071)):
+        verdict = status_verdicts[case]
+        assert not verdict["verified"]
+        assert verdict["errors"] == [
+            f"credential is revoked: bit {index} of {REVOCATION_LIST} is set"
+        ]
+
+
+def test_a_bit_set_in_laurels_suspension_list_reads_as_suspended_in_javascript(status_verdicts):
+    verdict = status_verdicts["suspended"]
+    assert not verdict["verified"]
+    assert verdict["errors"] == [f"credential is suspended: bit 4 of {SUSPENSION_LIST} is set"]
+    assert [(s["statusPurpose"], s["set"]) for s in verdict["statusResults"]] == [
+        ("revocation", False),
+        ("suspension", True),
+    ]
+
+
+def test_a_status_list_that_cannot_be_loaded_fails_the_status_check(status_verdicts):
+    verdict = status_verdicts["list missing"]
+    assert not verdict["verified"]
+    assert any('Could not load "BitstringStatusListCredential"' in e for e in verdict["errors"]), (
+        verdict["errors"]
+    )
