@@ -1,0 +1,25 @@
+"""Errors raised by the standards library.
+
+Every error carries a one-line human reason (``str(error)``), so that callers (the CLI,
+the web pages, the API) can show it as is, without a traceback.
+"""
+
+
+class VCError(Exception):
+    """Base of every error raised by ``laurel.vc``; ``str(e)`` is a one-line reason."""
+
+
+class SafeModeError(VCError):
+    """The document uses a term, type or IRI that its JSON-LD contexts do not define."""
+
+
+class SchemaError(VCError):
+    """The credential does not validate against the Open Badges 3.0 JSON schema."""
+
+
+class ProofError(VCError):
+    """The proof is missing, doubled, malformed, of an unknown cryptosuite, or does not verify."""
+
+
+class ResolutionError(VCError):
+    """A DID document, status list or JSON-LD context could not be obtained."""
