@@ -126,7 +126,7 @@ def _send_smtp(delivery: EmailDelivery) -> None:
         body=delivery.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[delivery.to_email],
-        connection=get_connection("django.core.mail.backends.smtp.EmailBackend"),
+        connection=get_connection(fail_silently=False),  # settings.EMAIL_BACKEND
     )
     if delivery.body_html:
         message.attach_alternative(delivery.body_html, "text/html")
