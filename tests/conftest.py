@@ -2,6 +2,9 @@ from pathlib import Path
 
 import pytest
 
+# Shared fixtures (the cast: organizations, members, groups): see tests/fixtures.py.
+pytest_plugins = ["tests.fixtures"]
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 STANDARDS = SHARED / "standards"

@@ -120,3 +120,8 @@ class Cooldown(DomainError):
     def __init__(self, message: str | None = None, *, retry_after: int, **details) -> None:
         self.retry_after = retry_after  # seconds, for a Retry-After header
         super().__init__(message, retry_after=retry_after, **details)
+
+
+class EmailsDisabled(Conflict):
+    code = "emails_disabled"
+    default_message = "Emails are switched off for your organization, so nothing was sent."

@@ -1,0 +1,439 @@
+"""Credential use cases: the only way groups and credentials are written.
+
+Every front door (web form, API, bulk worker, CLI) calls these, so a credential issued by
+any of them passes the same prerequisites, recipient check and quota. Each service runs in
+one transaction, records an AuditEvent, and returns a model or raises a DomainError.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from laurel.credentials import rules, validation
+from laurel.credentials.models import Credential, CredentialGroup, ExpiryUnit
+from laurel.credentials.selectors import get_group, recipient_check_for
+from laurel.credentials.signing import signed_document
+from laurel.credentials.status_lists import allocate_slot, set_bit
+from laurel.organizations import audit
+from laurel.organizations.errors import (
+    Cooldown,
+    CredentialExists,
+    EmailsDisabled,
+    InvalidStatus,
+    ValidationError,
+)
+from laurel.organizations.models import Organization, SigningKey
+from laurel.organizations.permissions import Actor, require
+from laurel.organizations.services import (
+    count_recipient,
+    lock_organization,
+    require_issuing_prerequisites,
+)
+from laurel.organizations.tenancy import get_scoped
+
+DRAFT_EXISTS = (
+    "A draft for this recipient is waiting to be published; publish or delete it, "
+    "or allow duplicates in the group settings."
+)
+
+# --- groups ----------------------------------------------------------------------------
+
+GROUP_FIELDS = (
+    "title",
+    "code",
+    "description",
+    "criteria",
+    "image",
+    "achievement_type",
+    "skills",
+    "expiry_unit",
+    "expiry_amount",
+    "allow_duplicates",
+    "custom_fields",
+    "default_privacy",
+    "certificate_design",
+    "badge_design",
+)
+
+
+def _clean_group_fields(values: dict, current: CredentialGroup | None = None) -> dict:
+    unknown = set(values) - set(GROUP_FIELDS)
+    if unknown:
+        name = sorted(unknown)[0]
+        raise ValidationError(f"Unknown group field {name!r}.", field=name)
+    clean: dict = {}
+    if "title" in values or current is None:
+        clean["title"] = validation.text(
+            values.get("title"), field="title", max_length=200, required=True
+        )
+    for field, limit in (
+        ("code", 64),
+        ("description", 5000),
+        ("criteria", 5000),
+        ("achievement_type", 40),
+    ):
+        if field in values:
+            clean[field] = validation.text(values[field], field=field, max_length=limit)
+    if clean.get("achievement_type") == "":
+        clean["achievement_type"] = "Certificate"
+    if "image" in values:
+        clean["image"] = validation.url(values["image"], field="image")
+    if "skills" in values:
+        clean["skills"] = validation.skills(values["skills"])
+    if "expiry_unit" in values or "expiry_amount" in values:
+        unit = values.get("expiry_unit", current.expiry_unit if current else ExpiryUnit.NEVER)
+        amount = values.get("expiry_amount", current.expiry_amount if current else None)
+        clean["expiry_unit"], clean["expiry_amount"] = validation.expiry(unit, amount)
+    if "allow_duplicates" in values:
+        if not isinstance(values["allow_duplicates"], bool):
+            raise ValidationError(
+                "allow_duplicates must be true or false.", field="allow_duplicates"
+            )
+        clean["allow_duplicates"] = values["allow_duplicates"]
+    if "custom_fields" in values:
+        clean["custom_fields"] = validation.custom_fields(values["custom_fields"])
+    if "default_privacy" in values:
+        clean["default_privacy"] = validation.privacy(values["default_privacy"], default="public")
+    for field in ("certificate_design", "badge_design"):
+        if field in values:
+            clean[field] = validation.design(values[field], field=field)
+    return clean
+
+
+@transaction.atomic
+def create_group(*, actor: Actor, **fields) -> CredentialGroup:
+    """A new credential group (the Achievement); fields as in GROUP_FIELDS, title required."""
+    require(actor, "manage_groups")
+    group = CredentialGroup.objects.create(
+        organization=actor.organization, **_clean_group_fields(fields)
+    )
+    audit.record(actor, "group.created", group, data={"title": group.title, "key": group.key})
+    return group
+
+
+@transaction.atomic
+def update_group(*, actor: Actor, group_key: str, **fields) -> CredentialGroup:
+    """Change a group's fields; credentials already signed keep what they were signed with."""
+    require(actor, "manage_groups")
+    group = get_group(actor.organization, key=group_key)
+    clean = _clean_group_fields(fields, current=group)
+    for field, value in clean.items():
+        setattr(group, field, value)
+    group.save()
+    audit.record(actor, "group.updated", group, data={"fields": sorted(clean)})
+    return group
+
+
+# --- issuing ---------------------------------------------------------------------------
+
+
+def _blocked(check: rules.RecipientCheck) -> CredentialExists:
+    message = DRAFT_EXISTS if check.state == rules.DRAFT_PENDING else None
+    return CredentialExists(message, state=check.state, existing_id=check.existing_id)
+
+
+def _dates(group: CredentialGroup, issued_on: datetime, valid_until: datetime | None):
+    """(issued_on, valid_until): the policy's expiry unless the issuer gave one."""
+    if valid_until is None:
+        valid_until = rules.valid_until_for(
+            unit=group.expiry_unit, amount=group.expiry_amount, issued_on=issued_on
+        )
+    return issued_on, valid_until
+
+
+@transaction.atomic
+def issue(
+    *,
+    actor: Actor,
+    group_key: str,
+    recipient_name: str,
+    recipient_email: str,
+    evidence_url: str | None = "",
+    privacy: str | None = None,
+    custom_attributes: dict | None = None,
+    issued_on: datetime | None = None,
+    valid_until: datetime | None = None,
+    draft: bool = False,
+    now: datetime | None = None,
+) -> Credential:
+    """Issue one credential: prerequisites → recipient check → quota → supersede → store.
+
+    With `draft=True` it stays a draft; otherwise it is published (signed) at once.
+    issued_on / valid_until, when given, override the publish time and the group's policy.
+    """
+    now = now or timezone.now()
+    organization = lock_organization(actor.organization)
+    key = require_issuing_prerequisites(actor, organization, "issue")
+    group = get_group(organization, key=group_key)
+    name, email = validation.recipient(recipient_name, recipient_email)
+    attributes = validation.custom_attributes(group, custom_attributes)
+    evidence = validation.url(evidence_url, field="evidence_url")
+    chosen_privacy = validation.privacy(privacy, default=group.default_privacy)
+    custom_issued_on, custom_valid_until = validation.dates(issued_on, valid_until)
+    custom = custom_issued_on is not None or custom_valid_until is not None
+
+    check = recipient_check_for(group, email, now=now)
+    if check.blocked:
+        raise _blocked(check)
+    count_recipient(
+        organization=organization, email_normalized=rules.normalize_email(email), now=now
+    )
+    start, end = _dates(group, custom_issued_on or now, custom_valid_until)
+    credential = Credential.objects.create(
+        organization=organization,
+        group=group,
+        recipient_name=name,
+        recipient_email=email,
+        recipient_email_normalized=rules.normalize_email(email),
+        issued_on=start,
+        valid_until=end,
+        custom_dates=custom,
+        privacy=chosen_privacy,
+        evidence_url=evidence,
+        custom_attributes=attributes,
+        supersedes_id=check.supersedes_id,
+    )
+    audit.record(
+        actor,
+        "credential.issued",
+        credential,
+        data={"state": check.state, "draft": draft, "supersedes": check.supersedes_id},
+    )
+    if not draft:
+        _publish(actor, credential, key=key, now=now)
+    return credential
+
+
+DRAFT_FIELDS = (
+    "recipient_name",
+    "recipient_email",
+    "evidence_url",
+    "privacy",
+    "custom_attributes",
+    "issued_on",
+    "valid_until",
+)
+
+
+@transaction.atomic
+def update_draft(
+    *, actor: Actor, credential_id: str, now: datetime | None = None, **changes
+) -> Credential:
+    """Change a draft (fields in DRAFT_FIELDS). A new email is checked and counted again."""
+    require(actor, "update_draft")
+    unknown = set(changes) - set(DRAFT_FIELDS)
+    if unknown:
+        name = sorted(unknown)[0]
+        raise ValidationError(f"A draft has no field {name!r} to change.", field=name)
+    now = now or timezone.now()
+    organization = lock_organization(actor.organization)
+    credential = _locked_credential(organization, credential_id)
+    if credential.status != Credential.Status.DRAFT:
+        raise InvalidStatus(f"Only drafts can be edited; this credential is {credential.status}.")
+    group = credential.group
+    name, email = validation.recipient(
+        changes.get("recipient_name", credential.recipient_name),
+        changes.get("recipient_email", credential.recipient_email),
+    )
+    if rules.normalize_email(email) != credential.recipient_email_normalized:
+        check = recipient_check_for(group, email, now=now, exclude_id=credential.id)
+        if check.blocked:
+            raise _blocked(check)
+        count_recipient(
+            organization=organization, email_normalized=rules.normalize_email(email), now=now
+        )
+        credential.supersedes_id = check.supersedes_id
+    credential.recipient_name, credential.recipient_email = name, email
+    credential.recipient_email_normalized = rules.normalize_email(email)
+    if "evidence_url" in changes:
+        credential.evidence_url = validation.url(changes["evidence_url"], field="evidence_url")
+    if "privacy" in changes:
+        credential.privacy = validation.privacy(changes["privacy"], default=credential.privacy)
+    if "custom_attributes" in changes:
+        credential.custom_attributes = validation.custom_attributes(
+            group, changes["custom_attributes"]
+        )
+    if "issued_on" in changes or "valid_until" in changes:
+        start, end = validation.dates(
+            changes.get("issued_on", credential.issued_on if credential.custom_dates else None),
+            changes.get("valid_until", credential.valid_until if credential.custom_dates else None),
+        )
+        credential.custom_dates = start is not None or end is not None
+        credential.issued_on, credential.valid_until = _dates(group, start or now, end)
+    credential.save()
+    audit.record(actor, "credential.draft_updated", credential, data={"fields": sorted(changes)})
+    return credential
+
+
+@transaction.atomic
+def delete_draft(*, actor: Actor, credential_id: str) -> None:
+    """Delete an unpublished draft (a recipient counted this month stays counted)."""
+    require(actor, "update_draft")
+    credential = _locked_credential(actor.organization, credential_id)
+    if credential.status != Credential.Status.DRAFT:
+        raise InvalidStatus(f"Only drafts can be deleted; this credential is {credential.status}.")
+    audit.record(
+        actor, "credential.draft_deleted", credential, data={"email": credential.recipient_email}
+    )
+    credential.delete()
+
+
+# --- publish ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def publish(*, actor: Actor, credential_id: str, now: datetime | None = None) -> Credential:
+    """Sign a draft and publish it: dates, status-list slot, signed document, email."""
+    now = now or timezone.now()
+    organization = lock_organization(actor.organization)
+    credential = _locked_credential(organization, credential_id)
+    key = require_issuing_prerequisites(actor, organization, "publish")
+    if credential.status != Credential.Status.DRAFT:
+        raise InvalidStatus(
+            f"Only drafts can be published; this credential is {credential.status}."
+        )
+    _publish(actor, credential, key=key, now=now)
+    return credential
+
+
+def _publish(actor: Actor, credential: Credential, *, key: SigningKey, now: datetime) -> None:
+    if not credential.custom_dates:
+        credential.issued_on, credential.valid_until = _dates(credential.group, now, None)
+    _retire_superseded(actor, credential, now=now)
+    credential.status_list, credential.status_list_index = allocate_slot(
+        credential.organization, now=now
+    )
+    credential.status = Credential.Status.PUBLISHED
+    credential.document = signed_document(credential, key=key, now=now)
+    credential.save()
+    audit.record(
+        actor,
+        "credential.published",
+        credential,
+        data={"status_list": credential.status_list.list_id, "index": credential.status_list_index},
+    )
+    from laurel.mail.services import queue_issuance_email
+
+    queue_issuance_email(credential=credential)
+
+
+def _retire_superseded(actor: Actor, credential: Credential, *, now: datetime) -> None:
+    """A renewal of a still-valid time-bound credential revokes it (reason: superseded)."""
+    old = credential.supersedes
+    if old is None:
+        return
+    old = Credential.objects.select_for_update().get(pk=old.pk)
+    if old.status == Credential.Status.PUBLISHED and not old.is_expired(now):
+        _revoke(actor, old, reason=rules.SUPERSEDED_REASON, now=now)
+
+
+# --- revoke, expiry, resend ------------------------------------------------------------
+
+
+@transaction.atomic
+def revoke(
+    *, actor: Actor, credential_id: str, reason: str = "", now: datetime | None = None
+) -> Credential:
+    """Revoke a published credential (Owner/Admin): its status-list bit is set at once."""
+    require(actor, "revoke")
+    reason = validation.text(reason, field="reason", max_length=500)
+    credential = _locked_credential(actor.organization, credential_id)
+    if credential.status != Credential.Status.PUBLISHED:
+        raise InvalidStatus(
+            f"Only published credentials can be revoked; this one is {credential.status}."
+        )
+    _revoke(actor, credential, reason=reason, now=now or timezone.now())
+    return credential
+
+
+def _revoke(actor: Actor, credential: Credential, *, reason: str, now: datetime) -> None:
+    credential.status = Credential.Status.REVOKED
+    credential.revoked_at = now
+    credential.revocation_reason = reason
+    credential.save(update_fields=["status", "revoked_at", "revocation_reason", "updated_at"])
+    if credential.status_list_id is not None:
+        set_bit(credential.status_list, credential.status_list_index, True, now=now)
+    audit.record(actor, "credential.revoked", credential, data={"reason": reason})
+
+
+@transaction.atomic
+def update_expiry(
+    *, actor: Actor, credential_id: str, valid_until: datetime | None, now: datetime | None = None
+) -> Credential:
+    """Set when a published credential expires (None = never) and sign it again."""
+    now = now or timezone.now()
+    organization = lock_organization(actor.organization)
+    credential = _locked_credential(organization, credential_id)
+    key = require_issuing_prerequisites(actor, organization, "publish")
+    if credential.status != Credential.Status.PUBLISHED:
+        raise InvalidStatus(
+            f"Only a published credential's expiry can change; this one is {credential.status}."
+        )
+    valid_until = validation.moment(valid_until, field="valid_until")
+    if valid_until is not None and valid_until <= credential.issued_on:
+        raise ValidationError(
+            "valid_until must be after the credential was issued.", field="valid_until"
+        )
+    before = credential.valid_until
+    credential.valid_until = valid_until
+    credential.custom_dates = True
+    credential.document = signed_document(credential, key=key, now=now)
+    credential.save()
+    audit.record(
+        actor,
+        "credential.expiry_changed",
+        credential,
+        data={
+            "before": before.isoformat() if before else None,
+            "after": valid_until.isoformat() if valid_until else None,
+        },
+    )
+    return credential
+
+
+@transaction.atomic
+def resend_email(*, actor: Actor, credential_id: str, now: datetime | None = None):
+    """Send the issuance email again (Owner/Admin); once a week unless the last one failed."""
+    from laurel.mail.models import EmailDelivery
+    from laurel.mail.services import queue_issuance_email
+
+    require(actor, "resend_email")
+    now = now or timezone.now()
+    credential = _locked_credential(actor.organization, credential_id)
+    if credential.status != Credential.Status.PUBLISHED:
+        raise InvalidStatus(
+            f"Only published credentials are emailed; this one is {credential.status}."
+        )
+    last = (
+        EmailDelivery.objects.filter(credential=credential).order_by("-created_at", "-id").first()
+    )
+    if last is not None and last.status != EmailDelivery.Status.FAILED:
+        cooldown = timedelta(days=settings.LAUREL_RESEND_COOLDOWN_DAYS)
+        wait = (last.sent_at or last.created_at) + cooldown - now
+        if wait > timedelta(0):
+            raise Cooldown(
+                f"The email was sent less than {settings.LAUREL_RESEND_COOLDOWN_DAYS} days ago; "
+                f"it can be sent again after {(now + wait):%Y-%m-%d %H:%M} UTC.",
+                retry_after=int(wait.total_seconds()) + 1,
+            )
+    credential.organization = Organization.objects.get(pk=credential.organization_id)
+    delivery = queue_issuance_email(credential=credential, kind=EmailDelivery.Kind.RESEND)
+    if delivery is None:
+        raise EmailsDisabled()
+    audit.record(actor, "credential.email_resent", credential, data={"delivery_id": delivery.pk})
+    return delivery
+
+
+def _locked_credential(organization: Organization, credential_id: str) -> Credential:
+    """The organization's credential, locked for this transaction; NotFound otherwise."""
+    if not isinstance(credential_id, str):
+        credential_id = str(credential_id)
+    credential = get_scoped(Credential.objects.select_for_update(), organization, pk=credential_id)
+    credential.organization = (
+        organization if isinstance(organization, Organization) else credential.organization
+    )
+    return credential

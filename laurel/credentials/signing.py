@@ -1,0 +1,73 @@
+"""The signed OB 3.0 document of a credential, built and signed with laurel.vc."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from laurel.credentials.models import Credential, CredentialGroup
+from laurel.organizations.models import Organization, SigningKey
+
+
+def issuer_profile(organization: Organization):
+    from laurel.vc.credential import IssuerProfile
+
+    return IssuerProfile(
+        id=organization.did,
+        name=organization.name,
+        url=organization.url or None,
+        email=organization.email or None,
+        image=organization.image or None,
+    )
+
+
+def achievement(group: CredentialGroup):
+    from laurel.vc.credential import AchievementInfo, Skill
+
+    skills = tuple(
+        Skill(
+            name=skill["name"],
+            url=skill["url"],
+            description=skill.get("description") or None,
+            framework=skill.get("framework") or None,
+            code=skill.get("code") or None,
+        )
+        for skill in group.skills or []
+    )
+    return AchievementInfo(
+        id=group.achievement_id,
+        name=group.title,
+        description=group.description or group.title,
+        criteria=group.criteria or group.description or group.title,
+        image=group.image or None,
+        achievement_type=group.achievement_type or "Certificate",
+        skills=skills,
+    )
+
+
+def signed_document(credential: Credential, *, key: SigningKey, now: datetime) -> dict:
+    """Build the OpenBadgeCredential for a credential about to be published, and sign it."""
+    from laurel.vc import proof
+    from laurel.vc.credential import Recipient, StatusEntry, build_credential
+
+    status = ()
+    if credential.status_list is not None:
+        status = (
+            StatusEntry(list_url=credential.status_list.url, index=credential.status_list_index),
+        )
+    unsigned = build_credential(
+        credential_id=credential.url,
+        issuer=issuer_profile(credential.organization),
+        achievement=achievement(credential.group),
+        recipient=Recipient(name=credential.recipient_name, email=credential.recipient_email),
+        valid_from=credential.issued_on,
+        valid_until=credential.valid_until,
+        evidence_url=credential.evidence_url or None,
+        custom_attributes=credential.custom_attributes or None,
+        status=status,
+    )
+    return proof.sign(
+        unsigned,
+        private_key=key.private_key(),
+        verification_method=key.verification_method,
+        created=now,
+    )

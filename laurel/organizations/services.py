@@ -1,0 +1,380 @@
+"""Organization use cases: the only way organizations, members and keys are written.
+
+Each service takes keyword arguments, runs in one transaction, records an AuditEvent,
+and returns a plain value or raises a DomainError.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from laurel.organizations import audit
+from laurel.organizations.errors import (
+    Conflict,
+    Forbidden,
+    NoSigningKey,
+    OrganizationNotApproved,
+    PlanRequired,
+    QuotaExceeded,
+    ValidationError,
+)
+from laurel.organizations.models import (
+    ApiKey,
+    Door,
+    Membership,
+    Organization,
+    QuotaUsage,
+    Role,
+    SigningKey,
+)
+from laurel.organizations.permissions import Actor, require
+from laurel.organizations.rules import plan_has_feature, quota_allows, quota_month
+from laurel.organizations.selectors import active_signing_key, quota_status
+from laurel.organizations.tenancy import get_scoped
+
+# --- organizations ---------------------------------------------------------------------
+
+
+def _unique_slug(name: str, slug: str | None) -> str:
+    base = slugify(slug or name)[:50] or "organization"
+    candidate, n = base, 1
+    while Organization.objects.filter(slug=candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def _check_plan(plan: str) -> None:
+    if plan not in Organization.Plan.values:
+        raise ValidationError(
+            f"Unknown plan {plan!r}; choose one of {', '.join(Organization.Plan.values)}.",
+            field="plan",
+        )
+
+
+@transaction.atomic
+def create_organization(
+    *,
+    name: str,
+    owner,
+    slug: str | None = None,
+    plan: str = Organization.Plan.FREE,
+    monthly_quota_override: int | None = None,
+    approved: bool = False,
+    door: str = Door.WEB,
+) -> Organization:
+    """A new organization with `owner` as its Owner; approved (with a key) if asked."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError("An organization needs a name.", field="name")
+    _check_plan(plan)
+    if monthly_quota_override is not None and monthly_quota_override < 0:
+        raise ValidationError("The monthly quota cannot be negative.", field="monthly_quota")
+    if slug is not None and Organization.objects.filter(slug=slugify(slug)).exists():
+        raise Conflict(f"The address {slugify(slug)!r} is taken by another organization.")
+    organization = Organization.objects.create(
+        name=name,
+        slug=_unique_slug(name, slug),
+        plan=plan,
+        monthly_quota_override=monthly_quota_override,
+    )
+    Membership.objects.create(user=owner, organization=organization, role=Role.OWNER)
+    actor = Actor(organization=organization, role=Role.OWNER, user=owner, door=door)
+    audit.record(actor, "organization.created", organization, data={"plan": plan})
+    if approved:
+        approve_organization(organization=organization, door=door)
+        organization.refresh_from_db()
+    return organization
+
+
+@transaction.atomic
+def approve_organization(
+    *, organization: Organization, staff_user=None, door: str = Door.WEB
+) -> Organization:
+    """Staff approve an organization; it gets a signing key if it has none."""
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    actor = Actor(organization=organization, role=Role.OWNER, user=staff_user, door=door)
+    organization.status = Organization.Status.APPROVED
+    organization.save(update_fields=["status"])
+    audit.record(actor, "organization.approved", organization)
+    if active_signing_key(organization) is None:
+        _create_signing_key(actor, organization)
+    return organization
+
+
+@transaction.atomic
+def suspend_organization(
+    *, organization: Organization, staff_user=None, door: str = Door.WEB
+) -> Organization:
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    actor = Actor(organization=organization, role=Role.OWNER, user=staff_user, door=door)
+    organization.status = Organization.Status.SUSPENDED
+    organization.save(update_fields=["status"])
+    audit.record(actor, "organization.suspended", organization)
+    return organization
+
+
+@transaction.atomic
+def set_plan(
+    *,
+    organization: Organization,
+    plan: str,
+    monthly_quota_override: int | None = None,
+    staff_user=None,
+    door: str = Door.WEB,
+) -> Organization:
+    """Staff set the plan and, for contracts that differ from list prices, the quota."""
+    _check_plan(plan)
+    if monthly_quota_override is not None and monthly_quota_override < 0:
+        raise ValidationError("The monthly quota cannot be negative.", field="monthly_quota")
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    actor = Actor(organization=organization, role=Role.OWNER, user=staff_user, door=door)
+    before = {
+        "plan": organization.plan,
+        "monthly_quota_override": organization.monthly_quota_override,
+    }
+    organization.plan = plan
+    organization.monthly_quota_override = monthly_quota_override
+    organization.save(update_fields=["plan", "monthly_quota_override"])
+    after = {"plan": plan, "monthly_quota_override": monthly_quota_override}
+    audit.record(
+        actor, "organization.plan_changed", organization, data={"before": before, "after": after}
+    )
+    return organization
+
+
+SETTINGS_FIELDS = ("name", "emails_enabled", "url", "email", "image")
+
+
+@transaction.atomic
+def update_organization_settings(*, actor: Actor, **changes) -> Organization:
+    """Owner/Admin change the name, email switch and issuer profile (url, email, image)."""
+    require(actor, "manage_settings")
+    unknown = set(changes) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown setting {sorted(unknown)[0]!r}.", field=sorted(unknown)[0])
+    if "name" in changes and not str(changes["name"] or "").strip():
+        raise ValidationError("An organization needs a name.", field="name")
+    organization = Organization.objects.select_for_update().get(pk=actor.organization.pk)
+    for field, value in changes.items():
+        setattr(organization, field, value.strip() if isinstance(value, str) else value)
+    organization.save(update_fields=list(changes) or None)
+    audit.record(
+        actor, "organization.settings_changed", organization, data={"fields": sorted(changes)}
+    )
+    return organization
+
+
+# --- members ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_member(*, actor: Actor, user, role: str) -> Membership:
+    """Owner/Admin add a member; only an Owner makes another Owner."""
+    require(actor, "manage_members")
+    if role not in Role.values:
+        raise ValidationError(f"Unknown role {role!r}.", field="role")
+    if role == Role.OWNER:
+        require(actor, "transfer_ownership")
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(
+                user=user, organization=actor.organization, role=role
+            )
+    except IntegrityError:
+        raise Conflict("This person is already a member of the organization.") from None
+    audit.record(actor, "member.added", membership, data={"role": role, "user_id": user.pk})
+    return membership
+
+
+@transaction.atomic
+def change_member_role(*, actor: Actor, membership_id: int, role: str) -> Membership:
+    require(actor, "manage_members")
+    if role not in Role.values:
+        raise ValidationError(f"Unknown role {role!r}.", field="role")
+    membership = get_scoped(Membership, actor.organization, pk=membership_id)
+    if Role.OWNER in (role, membership.role):
+        require(actor, "transfer_ownership")
+    before = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit.record(actor, "member.role_changed", membership, data={"before": before, "after": role})
+    return membership
+
+
+# --- signing keys ----------------------------------------------------------------------
+
+
+def _create_signing_key(actor: Actor, organization: Organization) -> SigningKey:
+    from laurel.vc.keys import encrypt_private_key, generate_key, public_multikey
+
+    private_key = generate_key()
+    key = SigningKey.objects.create(
+        organization=organization,
+        key_id=f"key-{timezone.now():%Y%m%d}-{secrets.token_hex(3)}",
+        public_key_multibase=public_multikey(private_key.public_key()),
+        private_key_encrypted=encrypt_private_key(private_key, settings.LAUREL_KEY_ENCRYPTION_KEY),
+    )
+    audit.record(actor, "signing_key.generated", key, data={"key_id": key.key_id})
+    return key
+
+
+@transaction.atomic
+def generate_signing_key(*, actor: Actor) -> SigningKey:
+    """The organization's first active key (Conflict if one is active: rotate instead)."""
+    require(actor, "manage_signing_keys")
+    organization = lock_organization(actor.organization)
+    if active_signing_key(organization) is not None:
+        raise Conflict("The organization already has an active signing key; rotate it instead.")
+    return _create_signing_key(actor, organization)
+
+
+@transaction.atomic
+def rotate_signing_key(*, actor: Actor) -> SigningKey:
+    """Retire the active key (it stays in the DID document) and make a new one."""
+    require(actor, "manage_signing_keys")
+    organization = lock_organization(actor.organization)
+    old = active_signing_key(organization)
+    if old is not None:
+        old.status = SigningKey.Status.RETIRED
+        old.retired_at = timezone.now()
+        old.save(update_fields=["status", "retired_at"])
+        audit.record(actor, "signing_key.retired", old, data={"key_id": old.key_id})
+    return _create_signing_key(actor, organization)
+
+
+# --- API keys --------------------------------------------------------------------------
+
+
+def api_key_hmac(raw_key: str) -> str:
+    secret = getattr(settings, "LAUREL_API_KEY_SECRET", None) or settings.SECRET_KEY
+    return hmac.new(secret.encode(), raw_key.encode(), hashlib.sha256).hexdigest()
+
+
+@transaction.atomic
+def create_api_key(*, actor: Actor, name: str, role: str = Role.ISSUER) -> tuple[ApiKey, str]:
+    """A new key; returns (the stored row, the raw key). The raw key is never stored."""
+    require(actor, "manage_api_keys")
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError("An API key needs a name.", field="name")
+    if role not in (Role.ADMIN, Role.ISSUER):
+        raise ValidationError("An API key has the Admin or the Issuer role.", field="role")
+    if role == Role.ADMIN and not actor.may("manage_api_keys"):
+        raise Forbidden()
+    raw_key = ApiKey.PREFIX + secrets.token_urlsafe(32)
+    api_key = ApiKey.objects.create(
+        organization=actor.organization,
+        name=name[:100],
+        role=role,
+        key_hmac=api_key_hmac(raw_key),
+        display_prefix=raw_key[: len(ApiKey.PREFIX) + 4],
+        created_by=actor.user if getattr(actor.user, "pk", None) else None,
+    )
+    audit.record(actor, "api_key.created", api_key, data={"name": api_key.name, "role": role})
+    return api_key, raw_key
+
+
+@transaction.atomic
+def revoke_api_key(*, actor: Actor, api_key_id: int) -> ApiKey:
+    require(actor, "manage_api_keys")
+    api_key = get_scoped(ApiKey, actor.organization, pk=api_key_id)
+    if api_key.revoked_at is None:
+        api_key.revoked_at = timezone.now()
+        api_key.save(update_fields=["revoked_at"])
+        audit.record(actor, "api_key.revoked", api_key, data={"name": api_key.name})
+    return api_key
+
+
+# Writing last_used_at on every request would make each API call a write; a minute is enough.
+LAST_USED_RESOLUTION_SECONDS = 60
+
+
+def authenticate_api_key(*, raw_key: str | None, door: str = Door.API) -> Actor | None:
+    """The Actor for a bearer key, or None for a missing, malformed, unknown or revoked one."""
+    if not raw_key or not raw_key.startswith(ApiKey.PREFIX) or len(raw_key) > 200:
+        return None
+    api_key = (
+        ApiKey.objects.select_related("organization")
+        .filter(key_hmac=api_key_hmac(raw_key), revoked_at__isnull=True)
+        .first()
+    )
+    if api_key is None:
+        return None
+    now = timezone.now()
+    if (
+        api_key.last_used_at is None
+        or (now - api_key.last_used_at).total_seconds() > LAST_USED_RESOLUTION_SECONDS
+    ):
+        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+        api_key.last_used_at = now
+    return Actor(organization=api_key.organization, role=api_key.role, api_key=api_key, door=door)
+
+
+# --- issuing prerequisites, quota, plan ------------------------------------------------
+
+
+def lock_organization(organization: Organization) -> Organization:
+    """Lock the organization row for this transaction: issues of one org go one at a time.
+
+    On PostgreSQL this is SELECT ... FOR UPDATE; on SQLite the IMMEDIATE write transaction
+    already serializes writers and select_for_update is a no-op.
+    """
+    return Organization.objects.select_for_update().get(pk=organization.pk)
+
+
+def require_issuing_prerequisites(
+    actor: Actor, organization: Organization, action: str = "issue"
+) -> SigningKey:
+    """Approved, an active signing key, a role that may `action` — in that order."""
+    if organization.status != Organization.Status.APPROVED:
+        raise OrganizationNotApproved()
+    key = active_signing_key(organization)
+    if key is None:
+        raise NoSigningKey()
+    require(actor, action)
+    return key
+
+
+def require_plan_feature(organization: Organization, feature: str) -> None:
+    """PlanRequired unless the organization's plan includes `feature` (e.g. "bulk_submit")."""
+    if not plan_has_feature(organization.plan, feature):
+        raise PlanRequired(
+            f"Your plan ({organization.get_plan_display()}) does not include "
+            f"{feature.replace('_', ' ')}; upgrade to Professional or Enterprise."
+        )
+
+
+def count_recipient(
+    *, organization: Organization, email_normalized: str, now: datetime | None = None
+) -> bool:
+    """Count a recipient against this month's quota; QuotaExceeded when there is no room.
+
+    Call with the organization row locked (lock_organization), so concurrent issues can
+    never both take the last place. Returns True when the recipient was newly counted.
+    """
+    now = now or timezone.now()
+    month = quota_month(now)
+    already = QuotaUsage.objects.filter(
+        organization=organization, month=month, email_normalized=email_normalized
+    ).exists()
+    status = quota_status(organization, now=now)
+    if not quota_allows(already_counted=already, used=status.used, limit=status.limit):
+        raise QuotaExceeded(
+            f"Your organization has issued to {status.used} of its {status.limit} recipients "
+            f"this month; it can issue to new recipients again next month or after upgrading."
+        )
+    if already:
+        return False
+    QuotaUsage.objects.create(
+        organization=organization, month=month, email_normalized=email_normalized
+    )
+    return True
