@@ -70,11 +70,15 @@ INSTALLED_APPS = [
     "laurel.mail",
     "laurel.public",
     "laurel.ops",
+    "laurel.api",
+    "laurel.webhooks",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # API requests: key, rate limits, idempotency, JSON errors (only under /api/ and /v1/).
+    "laurel.api.middleware.ApiMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -175,9 +179,25 @@ CACHES = {
 LAUREL_PLAN_QUOTAS = {"free": 1000, "professional": 1000, "enterprise": 5000}
 LAUREL_RESEND_COOLDOWN_DAYS = 7
 
+# --- REST API and webhooks ------------------------------------------------------------
+# Requests a minute, per API key and per client IP; counted in the cache (shared by every
+# web process: use Redis, LAUREL_REDIS_URL, when scaled out).
+LAUREL_API_RATE_LIMIT_PER_KEY = int(os.environ.get("LAUREL_API_RATE_LIMIT_PER_KEY", "60"))
+LAUREL_API_RATE_LIMIT_PER_IP = int(os.environ.get("LAUREL_API_RATE_LIMIT_PER_IP", "100"))
+LAUREL_API_RATE_LIMIT_PERIOD_SECONDS = 60
+# Behind a load balancer, the client IP is the first X-Forwarded-For address.
+LAUREL_API_TRUST_X_FORWARDED_FOR = _env_bool("LAUREL_API_TRUST_X_FORWARDED_FOR", False)
+LAUREL_API_MAX_BODY_BYTES = int(os.environ.get("LAUREL_API_MAX_BODY_BYTES", str(1024 * 1024)))
+LAUREL_API_IDEMPOTENCY_TTL_HOURS = 24
+LAUREL_WEBHOOK_TIMEOUT_SECONDS = int(os.environ.get("LAUREL_WEBHOOK_TIMEOUT_SECONDS", "10"))
+LAUREL_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("LAUREL_WEBHOOK_MAX_ATTEMPTS", "8"))
+# Retries wait base, 2×base, 4×base, ... (capped at six hours).
+LAUREL_WEBHOOK_RETRY_BASE_SECONDS = int(os.environ.get("LAUREL_WEBHOOK_RETRY_BASE_SECONDS", "30"))
+
 # --- Static files and security --------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # `laurel collectstatic` fills it; whitenoise wants it
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(DATA_DIR / "media")}},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

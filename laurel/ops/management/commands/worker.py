@@ -1,0 +1,30 @@
+"""`laurel worker`: run background tasks (django-tasks-db's worker, on all of Laurel's queues).
+
+Start as many as you like, on as many machines as share the database: each claims a task
+with SELECT ... FOR UPDATE SKIP LOCKED (PostgreSQL) or an exclusive transaction (SQLite).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+
+from django.conf import settings
+from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
+
+
+def laurel_queues() -> str:
+    return ",".join(settings.TASKS["default"].get("QUEUES", ["default"]))
+
+
+class Command(DbWorkerCommand):
+    help = "Run a Laurel task worker (all queues unless --queue-name says otherwise)."
+
+    def add_arguments(self, parser) -> None:
+        super().add_arguments(parser)
+        parser.set_defaults(
+            queue_name=laurel_queues(),
+            reload=False,
+            # Readable in the admin's task results: which machine and process ran a task.
+            worker_id=f"{socket.gethostname()[:48]}-{os.getpid()}",
+        )
