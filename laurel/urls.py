@@ -10,5 +10,6 @@ def healthz(request):
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("", include("laurel.api.urls")),
     path("", include("laurel.public.urls")),
 ]

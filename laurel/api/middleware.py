@@ -1,0 +1,134 @@
+"""What every API request goes through before and after its operation.
+
+Body size, the key, rate limits and idempotency are settled here, ahead of ninja, so they
+hold for every route (including unknown ones); and whatever the answer, it leaves as the
+JSON envelope with the X-RateLimit-* headers.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+
+from laurel.api import idempotency, ratelimit
+from laurel.api.auth import resolve_actor
+from laurel.api.errors import ApiError, error_response, status_error_response
+
+logger = logging.getLogger(__name__)
+
+API_PREFIXES = ("/api/", "/v1/")
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    return request.path.startswith(API_PREFIXES) or request.path in {"/api", "/v1"}
+
+
+def client_ip(request: HttpRequest) -> str:
+    if settings.LAUREL_API_TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded.strip():
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _too_large() -> ApiError:
+    limit_kib = settings.LAUREL_API_MAX_BODY_BYTES // 1024
+    return ApiError(413, "request_too_large", f"The request body is larger than {limit_kib} KiB.")
+
+
+def check_body_size(request: HttpRequest) -> None:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        raise ApiError(400, "bad_request", "The Content-Length header is not a number.") from None
+    if length > settings.LAUREL_API_MAX_BODY_BYTES:
+        raise _too_large()
+    try:
+        request.body  # noqa: B018 - read now, so Django's own limit answers in our words
+    except RequestDataTooBig:
+        raise _too_large() from None
+
+
+def enforce_rate_limits(request: HttpRequest) -> None:
+    """Count the request per IP and per key; 429 with Retry-After past either limit."""
+    period = settings.LAUREL_API_RATE_LIMIT_PERIOD_SECONDS
+    windows = [
+        ratelimit.hit(
+            "ip", client_ip(request), limit=settings.LAUREL_API_RATE_LIMIT_PER_IP, period=period
+        )
+    ]
+    if request.actor is not None:
+        windows.append(
+            ratelimit.hit(
+                "key",
+                str(request.actor.api_key.pk),
+                limit=settings.LAUREL_API_RATE_LIMIT_PER_KEY,
+                period=period,
+            )
+        )
+    window = ratelimit.tightest(windows)
+    request.ratelimit_headers = ratelimit.headers(window)
+    if window.exceeded:
+        retry_after = window.retry_after(ratelimit.time.time())
+        raise ApiError(
+            429,
+            "rate_limited",
+            f"Too many requests: the limit is {window.limit} a minute; "
+            f"try again in {retry_after} seconds.",
+            headers={"Retry-After": str(retry_after)},
+        )
+
+
+def as_envelope(response: HttpResponse) -> HttpResponse:
+    """Django's own error pages (unknown route, wrong method, server error) as JSON."""
+    if response.status_code < 400 or response.get("Content-Type", "").startswith(
+        "application/json"
+    ):
+        return response
+    envelope = status_error_response(response.status_code)
+    if response.has_header("Allow"):
+        envelope["Allow"] = response["Allow"]
+    return envelope
+
+
+class ApiMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not is_api_request(request):
+            return self.get_response(request)
+        request.actor = None
+        request.ratelimit_headers = {}
+        try:
+            response = self._answer(request)
+        except ApiError as exc:
+            response = error_response(exc.status, exc.code, exc.message, exc.headers)
+        for name, value in request.ratelimit_headers.items():
+            response[name] = value
+        return response
+
+    def _answer(self, request: HttpRequest) -> HttpResponse:
+        check_body_size(request)
+        request.actor = resolve_actor(request)
+        enforce_rate_limits(request)
+        key = idempotency.idempotency_key(request) if request.method == "POST" else None
+        if key is not None and request.actor is not None:
+            return idempotency.respond_idempotently(
+                request, request.actor.api_key, key, self._operation
+            )
+        return self._operation(request)
+
+    def _operation(self, request: HttpRequest) -> HttpResponse:
+        return as_envelope(self.get_response(request))
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if not is_api_request(request):
+            return None
+        logger.exception("Unhandled error in %s %s", request.method, request.path)
+        return error_response(
+            500, "internal_error", "Something went wrong on our side; please try again."
+        )

@@ -1,0 +1,115 @@
+"""Delivering one webhook: claim it, POST it signed, log the outcome, retry with backoff."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+
+import requests
+from django.conf import settings
+from django.db.models import F
+from django.utils import timezone
+from django_tasks import task
+
+from laurel.tasks import enqueue_on_commit, retry_at
+from laurel.webhooks.models import WebhookDelivery
+from laurel.webhooks.signing import signature_header
+
+USER_AGENT = "Laurel-Webhooks/1"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status_code: int | None
+    error: str
+
+    @property
+    def delivered(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+def delivery_body(payload: dict) -> bytes:
+    """The exact bytes sent (and signed): compact JSON, stable across retries."""
+    return json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
+
+
+def _claim(delivery_id: int) -> WebhookDelivery | None:
+    """Take the delivery for one attempt, or None if it is done or another worker has it.
+
+    A conditional UPDATE is the lock: it also pushes next_attempt_at past the HTTP timeout,
+    so a second copy of this task finds nothing to do while the first one is sending.
+    """
+    now = timezone.now()
+    lease = timedelta(seconds=settings.LAUREL_WEBHOOK_TIMEOUT_SECONDS + 30)
+    claimed = WebhookDelivery.objects.filter(
+        pk=delivery_id,
+        status=WebhookDelivery.Status.PENDING,
+        next_attempt_at__lte=now,
+        subscription__deleted_at__isnull=True,
+    ).update(attempts=F("attempts") + 1, last_attempt_at=now, next_attempt_at=now + lease)
+    if not claimed:
+        return None
+    return WebhookDelivery.objects.select_related("subscription").get(pk=delivery_id)
+
+
+def _post(delivery: WebhookDelivery) -> Outcome:
+    body = delivery_body(delivery.payload)
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "X-Laurel-Event": delivery.event,
+        "X-Laurel-Delivery": delivery.event_id,
+        "X-Laurel-Signature": signature_header(delivery.subscription.secret, body),
+    }
+    try:
+        response = requests.post(
+            delivery.subscription.url,
+            data=body,
+            headers=headers,
+            timeout=settings.LAUREL_WEBHOOK_TIMEOUT_SECONDS,
+            allow_redirects=False,
+        )
+    except requests.RequestException as exc:
+        return Outcome(status_code=None, error=f"{type(exc).__name__}: {exc}"[:500])
+    error = "" if 200 <= response.status_code < 300 else f"HTTP {response.status_code}"
+    return Outcome(status_code=response.status_code, error=error)
+
+
+def _record(delivery: WebhookDelivery, outcome: Outcome) -> None:
+    delivery.last_status_code = outcome.status_code
+    delivery.last_error = outcome.error
+    if outcome.delivered:
+        delivery.status = WebhookDelivery.Status.DELIVERED
+        delivery.delivered_at = timezone.now()
+    elif delivery.attempts >= settings.LAUREL_WEBHOOK_MAX_ATTEMPTS:
+        delivery.status = WebhookDelivery.Status.FAILED
+    else:
+        delivery.next_attempt_at = retry_at(
+            delivery.attempts, base_seconds=settings.LAUREL_WEBHOOK_RETRY_BASE_SECONDS
+        )
+        enqueue_on_commit(deliver_webhook, delivery.pk, run_after=delivery.next_attempt_at)
+    delivery.save(
+        update_fields=[
+            "status",
+            "last_status_code",
+            "last_error",
+            "delivered_at",
+            "next_attempt_at",
+        ]
+    )
+
+
+@task(queue_name="webhooks")
+def deliver_webhook(delivery_id: int) -> None:
+    delivery = _claim(delivery_id)
+    if delivery is None:
+        return
+    _record(delivery, _post(delivery))
+
+
+@task(queue_name="webhooks")
+def announce_expired_credentials_task() -> int:
+    from laurel.webhooks.services import announce_expired_credentials
+
+    return announce_expired_credentials()
