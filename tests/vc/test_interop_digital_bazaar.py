@@ -10,10 +10,23 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from laurel.vc.credential import (
+    AchievementInfo,
+    IssuerProfile,
+    Recipient,
+    Skill,
+    StatusEntry,
+    build_credential,
+)
+from laurel.vc.did import VerificationKey, did_web, did_web_document
+from laurel.vc.keys import generate_key, public_multikey
+from laurel.vc.proof import sign
 from laurel.vc.status_list import Bitstring, build_status_list_credential, status_entry
 from tests.conftest import STANDARDS
 from tests.vc.interop import controller_document, sign_in_js, verify_in_js
@@ -299,3 +312,255 @@ def test_a_status_list_that_cannot_be_loaded_fails_the_status_check(status_verdi
     assert any('Could not load "BitstringStatusListCredential"' in e for e in verdict["errors"]), (
         verdict["errors"]
     )
+
+
+# --- credentials Laurel signs, verified by the JavaScript stack ----------------------------
+
+LAUREL_BASE = "https://badges.example.org"
+LAUREL_DID = did_web(LAUREL_BASE, "issuers/demo")
+ACTIVE_KEY_ID = "key-2"
+RETIRED_KEY_ID = "key-1"
+ROTATED_ON = datetime(2024, 6, 1, tzinfo=UTC)
+SIGNED_ON = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
+LAUREL_REVOCATIONS = f"{LAUREL_BASE}/status/rev-1"
+LAUREL_SUSPENSIONS = f"{LAUREL_BASE}/status/sus-1"
+REVOKED_INDEX, SUSPENDED_INDEX = 17, 40000
+
+
+@dataclass(frozen=True)
+class LaurelIssuer:
+    active: Ed25519PrivateKey
+    retired: Ed25519PrivateKey
+    did_document: dict
+
+    @property
+    def active_method(self) -> str:
+        return f"{LAUREL_DID}#{ACTIVE_KEY_ID}"
+
+    @property
+    def retired_method(self) -> str:
+        return f"{LAUREL_DID}#{RETIRED_KEY_ID}"
+
+
+@pytest.fixture(scope="module")
+def laurel_issuer() -> LaurelIssuer:
+    active, retired = generate_key(), generate_key()
+    document = did_web_document(
+        LAUREL_DID,
+        [
+            VerificationKey(RETIRED_KEY_ID, public_multikey(retired.public_key()), ROTATED_ON),
+            VerificationKey(ACTIVE_KEY_ID, public_multikey(active.public_key())),
+        ],
+    )
+    return LaurelIssuer(active, retired, document)
+
+
+def _laurel_badge(number: int, **options) -> dict:
+    defaults = {
+        "credential_id": f"{LAUREL_BASE}/credential/{number:032d}",
+        "issuer": IssuerProfile(
+            id=LAUREL_DID, name="Demo University", url=LAUREL_BASE, email="registrar@example.org"
+        ),
+        "achievement": AchievementInfo(
+            id=f"{LAUREL_BASE}/achievements/teamwork",
+            name="Teamwork",
+            description="Works well with others.",
+            criteria="Nominated by peers and reviewed by staff.",
+        ),
+        "recipient": Recipient(name="Ada Lovelace", email="ada@example.org"),
+        "valid_from": datetime(2024, 9, 1, tzinfo=UTC),
+        "schema": False,
+    }
+    return build_credential(**(defaults | options))
+
+
+def _international_badge(number: int) -> dict:
+    return _laurel_badge(
+        number,
+        issuer=IssuerProfile(id=LAUREL_DID, name="Universität Zürich — 東京大学 — جامعة"),
+        achievement=AchievementInfo(
+            id=f"{LAUREL_BASE}/achievements/i18n",
+            name="Ünïcödé & “quotes” \\ back\\slash 🎓 עברית",
+            description="Line one\nLine two\ttabbed, combining: e\u0301, RTL: \u202eabc\u202c",
+            criteria="Passe l'examen «final» — 合格",
+            skills=(Skill(name="Ñandú handling", url=f"{LAUREL_BASE}/skills/ñandú"),),
+        ),
+        recipient=Recipient(name="José Müller-Łukasiewicz 李小龙 محمد", email="José@Example.org"),
+        custom_attributes={"Note": "Grade «A+» ✓", "学位": "工学士", "Score": "97.5"},
+        evidence_url=f"{LAUREL_BASE}/evidence/42",
+        valid_until=datetime(2099, 1, 1, tzinfo=UTC),
+    )
+
+
+def _laurel_status_list(url: str, purpose: str, index: int, key: Ed25519PrivateKey, method: str):
+    bits = Bitstring()
+    bits.set(index)
+    unsigned = build_status_list_credential(
+        list_url=url,
+        issuer_id=LAUREL_DID,
+        purpose=purpose,
+        encoded_list=bits.encode(),
+        valid_from=datetime(2024, 1, 1, tzinfo=UTC),
+    )
+    return sign(unsigned, private_key=key, verification_method=method, created=SIGNED_ON)
+
+
+@pytest.fixture(scope="module")
+def laurel_signed(laurel_issuer) -> dict[str, dict]:
+    """Every case, signed by laurel.vc.proof.sign; the status lists are in ``lists``."""
+    revocation = StatusEntry(LAUREL_REVOCATIONS, REVOKED_INDEX)
+    suspension = StatusEntry(LAUREL_SUSPENSIONS, SUSPENDED_INDEX, "suspension")
+    unsigned = {
+        "plain": _laurel_badge(1),
+        "with status": _laurel_badge(2, status=[StatusEntry(LAUREL_REVOCATIONS, 3)]),
+        "with a suspension entry": _laurel_badge(
+            11, status=[StatusEntry(LAUREL_SUSPENSIONS, 3, "suspension")]
+        ),
+        "with credentialSchema": _laurel_badge(3, schema=True),
+        "international": _international_badge(4),
+        "revoked": _laurel_badge(5, status=[revocation]),
+        "suspended": _laurel_badge(6, status=[suspension]),
+        "expired": _laurel_badge(
+            7,
+            valid_from=datetime(2020, 1, 1, tzinfo=UTC),
+            valid_until=datetime(2021, 1, 1, tzinfo=UTC),
+        ),
+        "not yet valid": _laurel_badge(8, valid_from=datetime(2098, 1, 1, tzinfo=UTC)),
+        "everything": _international_badge(9)
+        | {"credentialSchema": _laurel_badge(9, schema=True)["credentialSchema"]},
+    }
+    unsigned["everything"]["@context"] = _laurel_badge(9, schema=True)["@context"]
+    signed = {
+        name: sign(
+            doc,
+            private_key=laurel_issuer.active,
+            verification_method=laurel_issuer.active_method,
+            created=SIGNED_ON,
+        )
+        for name, doc in unsigned.items()
+    }
+    signed["by the retired key before rotation"] = sign(
+        _laurel_badge(10),
+        private_key=laurel_issuer.retired,
+        verification_method=laurel_issuer.retired_method,
+        created=ROTATED_ON - timedelta(days=30),
+    )
+    tampered = copy.deepcopy(signed["plain"])
+    tampered["credentialSubject"]["achievement"]["name"] = "Leadership"
+    signed["tampered"] = tampered
+    recipient_swapped = copy.deepcopy(signed["plain"])
+    recipient_swapped["credentialSubject"]["identifier"][0]["identityHash"] = "sha256$" + "0" * 64
+    signed["recipient swapped"] = recipient_swapped
+    signed["lists"] = {
+        LAUREL_REVOCATIONS: _laurel_status_list(
+            LAUREL_REVOCATIONS,
+            "revocation",
+            REVOKED_INDEX,
+            laurel_issuer.active,
+            laurel_issuer.active_method,
+        ),
+        LAUREL_SUSPENSIONS: _laurel_status_list(
+            LAUREL_SUSPENSIONS,
+            "suspension",
+            SUSPENDED_INDEX,
+            laurel_issuer.active,
+            laurel_issuer.active_method,
+        ),
+    }
+    return signed
+
+
+@pytest.fixture(scope="module")
+def laurel_verdicts(laurel_signed, laurel_issuer) -> dict[str, dict]:
+    names = [name for name in laurel_signed if name != "lists"]
+    jobs = [
+        {
+            "credential": laurel_signed[name],
+            "didDocuments": {LAUREL_DID: laurel_issuer.did_document},
+            "statusLists": laurel_signed["lists"],
+        }
+        for name in names
+    ]
+    return dict(zip(names, verify_in_js(jobs), strict=True))
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "plain",
+        "with status",
+        "with a suspension entry",
+        "with credentialSchema",
+        "international",
+        "everything",
+        "by the retired key before rotation",
+    ],
+)
+def test_a_credential_laurel_signs_verifies_in_javascript(laurel_verdicts, case):
+    verdict = laurel_verdicts[case]
+    assert verdict["verified"], verdict["errors"]
+    assert verdict["errors"] == []
+
+
+def test_the_status_entries_laurel_writes_are_read_clear_in_javascript(laurel_verdicts):
+    for case, purpose in (("with status", "revocation"), ("with a suspension entry", "suspension")):
+        results = laurel_verdicts[case]["statusResults"]
+        assert [(r["statusPurpose"], r["statusListIndex"], r["set"]) for r in results] == [
+            (purpose, "3", False)
+        ]
+
+
+def test_a_credential_laurel_revoked_is_refused_as_revoked_in_javascript(laurel_verdicts):
+    verdict = laurel_verdicts["revoked"]
+    assert not verdict["verified"]
+    assert verdict["errors"] == [
+        f"credential is revoked: bit {REVOKED_INDEX} of {LAUREL_REVOCATIONS} is set"
+    ]
+
+
+def test_a_credential_laurel_suspended_is_refused_as_suspended_in_javascript(laurel_verdicts):
+    verdict = laurel_verdicts["suspended"]
+    assert not verdict["verified"]
+    assert verdict["errors"] == [
+        f"credential is suspended: bit {SUSPENDED_INDEX} of {LAUREL_SUSPENSIONS} is set"
+    ]
+
+
+def test_an_expired_laurel_credential_is_refused_for_its_valid_until_in_javascript(
+    laurel_verdicts,
+):
+    verdict = laurel_verdicts["expired"]
+    assert not verdict["verified"]
+    [error] = verdict["errors"]
+    assert error.endswith('is after "validUntil" (2021-01-01T00:00:00Z).'), error
+
+
+def test_a_laurel_credential_not_yet_valid_is_refused_for_its_valid_from_in_javascript(
+    laurel_verdicts,
+):
+    verdict = laurel_verdicts["not yet valid"]
+    assert not verdict["verified"]
+    [error] = verdict["errors"]
+    assert error.endswith('is before "validFrom" (2098-01-01T00:00:00Z).'), error
+
+
+@pytest.mark.parametrize("case", ["tampered", "recipient swapped"])
+def test_a_tampered_laurel_credential_fails_on_its_signature_in_javascript(laurel_verdicts, case):
+    verdict = laurel_verdicts[case]
+    assert not verdict["verified"]
+    assert verdict["errors"] == ["Invalid signature."]
+
+
+def test_an_expired_credential_verifies_in_javascript_at_a_moment_inside_its_validity(
+    laurel_signed, laurel_issuer
+):
+    [verdict] = verify_in_js(
+        [
+            {
+                "credential": laurel_signed["expired"],
+                "didDocuments": {LAUREL_DID: laurel_issuer.did_document},
+                "now": "2020-06-01T00:00:00Z",
+            }
+        ]
+    )
+    assert verdict["verified"], verdict["errors"]
