@@ -1,4 +1,4 @@
-"""The cast for API tests: two organizations, each with an Admin key and an Issuer key."""
+"""API keys for the cast of tests/fixtures.py: acme and globex each get an Admin and an Issuer key."""
 
 from __future__ import annotations
 
@@ -6,13 +6,12 @@ import json
 from dataclasses import dataclass
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
 
 from laurel.organizations.models import Role
 from laurel.organizations.permissions import Actor
-from laurel.organizations.services import create_api_key, create_organization
+from laurel.organizations.services import create_api_key
 
 
 @dataclass
@@ -54,11 +53,7 @@ class Api:
         return self.call("DELETE", path, key, **kw)
 
 
-def make_org(name: str, *, approved: bool = True, plan: str = "professional") -> Org:
-    owner = get_user_model().objects.create_user(
-        username=f"owner-{name}", email=f"owner@{name}.example"
-    )
-    organization = create_organization(name=name, owner=owner, approved=approved, plan=plan)
+def keys_for(organization) -> Org:
     actor = Actor.system(organization)
     _, admin_key = create_api_key(actor=actor, name="admin key", role=Role.ADMIN)
     _, issuer_key = create_api_key(actor=actor, name="issuer key", role=Role.ISSUER)
@@ -78,11 +73,18 @@ def api() -> Api:
 
 
 @pytest.fixture
-def acme(db) -> Org:
-    return make_org("acme")
+def acme_keys(acme) -> Org:
+    """acme (tests/fixtures.py) with an Admin and an Issuer API key."""
+    return keys_for(acme)
 
 
 @pytest.fixture
-def globex(db) -> Org:
+def globex_keys(globex) -> Org:
     """Another organization: its ids must look missing to acme's keys."""
-    return make_org("globex")
+    return keys_for(globex)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The cast's users have passwords; the slow production hasher would dominate these tests.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -57,10 +57,10 @@ pytestmark_transactional = pytest.mark.django_db(transaction=True)
 
 
 @pytestmark_transactional
-def test_event_is_delivered_signed_to_the_subscribed_url(api, acme):
+def test_event_is_delivered_signed_to_the_subscribed_url(api, acme_keys):
     with webhook_receiver() as receiver:
-        subscription = subscribe(api, acme, receiver.url)
-        assert announce(acme, data={"credential": {"id": "abc"}}) == 1
+        subscription = subscribe(api, acme_keys, receiver.url)
+        assert announce(acme_keys, data={"credential": {"id": "abc"}}) == 1
         assert receiver.received == []  # never in the request: a task delivers it
         run_pending_tasks()
 
@@ -82,11 +82,11 @@ def test_event_is_delivered_signed_to_the_subscribed_url(api, acme):
 
 
 @pytestmark_transactional
-def test_failed_delivery_is_retried_until_it_succeeds(api, acme, settings):
+def test_failed_delivery_is_retried_until_it_succeeds(api, acme_keys, settings):
     settings.LAUREL_WEBHOOK_RETRY_BASE_SECONDS = 0
     with webhook_receiver(statuses=[500, 503, 200]) as receiver:
-        subscription = subscribe(api, acme, receiver.url)
-        announce(acme)
+        subscription = subscribe(api, acme_keys, receiver.url)
+        announce(acme_keys)
         run_pending_tasks()
 
     assert len(receiver.received) == 3
@@ -100,12 +100,12 @@ def test_failed_delivery_is_retried_until_it_succeeds(api, acme, settings):
 
 
 @pytestmark_transactional
-def test_delivery_gives_up_after_the_last_attempt_and_logs_why(api, acme, settings):
+def test_delivery_gives_up_after_the_last_attempt_and_logs_why(api, acme_keys, settings):
     settings.LAUREL_WEBHOOK_RETRY_BASE_SECONDS = 0
     settings.LAUREL_WEBHOOK_MAX_ATTEMPTS = 3
     with webhook_receiver(statuses=[503]) as receiver:
-        subscribe(api, acme, receiver.url)
-        announce(acme)
+        subscribe(api, acme_keys, receiver.url)
+        announce(acme_keys)
         run_pending_tasks()
 
     assert len(receiver.received) == 3
@@ -115,11 +115,11 @@ def test_delivery_gives_up_after_the_last_attempt_and_logs_why(api, acme, settin
 
 
 @pytestmark_transactional
-def test_retry_waits_for_its_backoff(api, acme, settings):
+def test_retry_waits_for_its_backoff(api, acme_keys, settings):
     settings.LAUREL_WEBHOOK_RETRY_BASE_SECONDS = 3600
     with webhook_receiver(statuses=[500]) as receiver:
-        subscribe(api, acme, receiver.url)
-        announce(acme)
+        subscribe(api, acme_keys, receiver.url)
+        announce(acme_keys)
         run_pending_tasks()
 
     assert len(receiver.received) == 1
@@ -130,12 +130,12 @@ def test_retry_waits_for_its_backoff(api, acme, settings):
 
 
 @pytestmark_transactional
-def test_unreachable_url_is_logged_without_a_status_code(api, acme, settings):
+def test_unreachable_url_is_logged_without_a_status_code(api, acme_keys, settings):
     settings.LAUREL_WEBHOOK_MAX_ATTEMPTS = 1
     with webhook_receiver() as receiver:
         url = receiver.url
-    subscribe(api, acme, url)  # the server is gone: connection refused
-    announce(acme)
+    subscribe(api, acme_keys, url)  # the server is gone: connection refused
+    announce(acme_keys)
     run_pending_tasks()
 
     delivery = WebhookDelivery.objects.get()
@@ -144,11 +144,11 @@ def test_unreachable_url_is_logged_without_a_status_code(api, acme, settings):
 
 
 @pytestmark_transactional
-def test_event_of_a_rolled_back_change_is_never_delivered(api, acme):
+def test_event_of_a_rolled_back_change_is_never_delivered(api, acme_keys):
     with webhook_receiver() as receiver:
-        subscribe(api, acme, receiver.url)
+        subscribe(api, acme_keys, receiver.url)
         with pytest.raises(RuntimeError), transaction.atomic():
-            emit("credential.issued", organization_id=acme.organization.pk, data={})
+            emit("credential.issued", organization_id=acme_keys.organization.pk, data={})
             raise RuntimeError("the change failed")
         run_pending_tasks()
 
@@ -157,25 +157,25 @@ def test_event_of_a_rolled_back_change_is_never_delivered(api, acme):
 
 
 @pytestmark_transactional
-def test_only_subscribers_of_the_event_and_of_the_organization_receive_it(api, acme, globex):
+def test_only_subscribers_of_the_event_and_of_the_organization_receive_it(api, acme_keys, globex_keys):
     with webhook_receiver() as acme_receiver, webhook_receiver() as globex_receiver:
-        subscribe(api, acme, acme_receiver.url, events=["credential.revoked"])
-        subscribe(api, globex, globex_receiver.url, events=["credential.issued"])
-        assert announce(acme, "credential.issued") == 0
+        subscribe(api, acme_keys, acme_receiver.url, events=["credential.revoked"])
+        subscribe(api, globex_keys, globex_receiver.url, events=["credential.issued"])
+        assert announce(acme_keys, "credential.issued") == 0
         run_pending_tasks()
 
     assert acme_receiver.received == [] and globex_receiver.received == []
 
 
 @pytestmark_transactional
-def test_unsubscribed_url_receives_nothing_more(api, acme):
+def test_unsubscribed_url_receives_nothing_more(api, acme_keys):
     with webhook_receiver() as receiver:
-        subscription = subscribe(api, acme, receiver.url)
-        announce(acme)
-        response = api.delete(f"/api/v1/webhooks/{subscription['id']}", acme.admin_key)
+        subscription = subscribe(api, acme_keys, receiver.url)
+        announce(acme_keys)
+        response = api.delete(f"/api/v1/webhooks/{subscription['id']}", acme_keys.admin_key)
         assert response.status_code == 204
         run_pending_tasks()
-        assert announce(acme) == 0
+        assert announce(acme_keys) == 0
 
     assert receiver.received == []
     assert WebhookSubscription.objects.get().deleted_at is not None
@@ -184,11 +184,11 @@ def test_unsubscribed_url_receives_nothing_more(api, acme):
 # --- the API ---------------------------------------------------------------------------
 
 
-def test_subscription_secret_is_shown_once(api, acme):
-    created = subscribe(api, acme, "https://example.com/hook")
+def test_subscription_secret_is_shown_once(api, acme_keys):
+    created = subscribe(api, acme_keys, "https://example.com/hook")
     assert created["secret"].startswith("whsec_")
     assert created["events"] == EVENTS
-    listed = api.get("/api/v1/webhooks", acme.issuer_key).json()["data"]
+    listed = api.get("/api/v1/webhooks", acme_keys.issuer_key).json()["data"]
     assert [s["id"] for s in listed] == [created["id"]]
     assert "secret" not in listed[0]
     assert WebhookSubscription.objects.get().secret == created["secret"]
@@ -203,52 +203,52 @@ def test_subscription_secret_is_shown_once(api, acme):
         ({"url": "https://example.com/x", "events": []}, "at least one event"),
     ],
 )
-def test_bad_subscription_is_a_400_that_says_why(api, acme, body, field):
-    response = api.post("/api/v1/webhooks", acme.admin_key, body)
+def test_bad_subscription_is_a_400_that_says_why(api, acme_keys, body, field):
+    response = api.post("/api/v1/webhooks", acme_keys.admin_key, body)
     assert response.status_code == 400
     assert response.json()["error_code"] == "validation_error"
     assert field in response.json()["error"]
     assert not WebhookSubscription.objects.exists()
 
 
-def test_issuer_key_may_not_subscribe_or_unsubscribe(api, acme):
+def test_issuer_key_may_not_subscribe_or_unsubscribe(api, acme_keys):
     response = api.post(
-        "/api/v1/webhooks", acme.issuer_key, {"url": "https://example.com/x", "events": EVENTS}
+        "/api/v1/webhooks", acme_keys.issuer_key, {"url": "https://example.com/x", "events": EVENTS}
     )
     assert response.status_code == 403
     assert response.json()["error_code"] == "forbidden"
     assert not WebhookSubscription.objects.exists()
-    subscription = subscribe(api, acme, "https://example.com/x")
-    response = api.delete(f"/api/v1/webhooks/{subscription['id']}", acme.issuer_key)
+    subscription = subscribe(api, acme_keys, "https://example.com/x")
+    response = api.delete(f"/api/v1/webhooks/{subscription['id']}", acme_keys.issuer_key)
     assert response.status_code == 403
     assert WebhookSubscription.objects.get().deleted_at is None
 
 
 @pytest.mark.parametrize("role", ["admin", "issuer"])
-def test_another_organizations_subscription_looks_missing(api, acme, globex, role):
-    theirs = subscribe(api, globex, "https://globex.example/hook")
+def test_another_organizations_subscription_looks_missing(api, acme_keys, globex_keys, role):
+    theirs = subscribe(api, globex_keys, "https://globex.example/hook")
     for method, path in [
         ("GET", "/api/v1/webhooks/{id}/deliveries"),
         ("DELETE", "/api/v1/webhooks/{id}"),
     ]:
-        response = api.call(method, path.format(id=theirs["id"]), acme.key(role))
-        missing = api.call(method, path.format(id="wh_doesnotexist"), acme.key(role))
+        response = api.call(method, path.format(id=theirs["id"]), acme_keys.key(role))
+        missing = api.call(method, path.format(id="wh_doesnotexist"), acme_keys.key(role))
         # Exactly the answer for an id that does not exist: nothing leaks.
         assert (response.status_code, response.json()) == (missing.status_code, missing.json())
         expected = 403 if (role, method) == ("issuer", "DELETE") else 404
         assert response.status_code == expected, (method, path)
-    assert api.get("/api/v1/webhooks", acme.key(role)).json()["data"] == []
+    assert api.get("/api/v1/webhooks", acme_keys.key(role)).json()["data"] == []
     assert WebhookSubscription.objects.get().deleted_at is None
 
 
 @pytestmark_transactional
-def test_deliveries_show_status_code_and_attempts_to_the_issuer(api, acme, settings):
+def test_deliveries_show_status_code_and_attempts_to_the_issuer(api, acme_keys, settings):
     settings.LAUREL_WEBHOOK_MAX_ATTEMPTS = 1
     with webhook_receiver(statuses=[410]) as receiver:
-        subscription = subscribe(api, acme, receiver.url)
-        announce(acme)
+        subscription = subscribe(api, acme_keys, receiver.url)
+        announce(acme_keys)
         run_pending_tasks()
-    response = api.get(f"/api/v1/webhooks/{subscription['id']}/deliveries", acme.issuer_key)
+    response = api.get(f"/api/v1/webhooks/{subscription['id']}/deliveries", acme_keys.issuer_key)
     assert response.status_code == 200
     [delivery] = response.json()["data"]
     assert delivery["event"] == "credential.issued"
