@@ -170,6 +170,11 @@ def _verify_signature(document: dict, resolver: Resolver) -> tuple[str, str, _Pr
         return FAILED, str(exc), declared
     except VCError as exc:
         return FAILED, f"the document cannot be verified: {exc}", declared
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError, RecursionError) as exc:
+        # A hostile shape that slipped past the library's own checks: still a verdict on
+        # this document, never a crash of the page or command that asked.
+        name = type(exc).__name__
+        return FAILED, f"the document cannot be processed ({name}: {exc})", declared
     info = _ProofInfo(
         result.verification_method or declared.verification_method,
         result.created or declared.created,
@@ -270,6 +275,8 @@ def _entry_verdict(
     if index is None:
         return FAILED, f"statusListIndex {entry.get('statusListIndex')!r} is not a whole number"
     url = entry.get("statusListCredential")
+    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+        return FAILED, f"statusListCredential {url!r} is not an http(s) URL"
     try:
         status_list = resolver.status_list_credential(url)
     except ResolutionError as exc:

@@ -346,3 +346,46 @@ def test_a_credential_that_is_not_an_open_badge_has_no_schema_to_check(issuer):
 def test_a_document_that_is_not_a_credential_is_refused():
     with pytest.raises(VCError, match="'type' is missing"):
         verify({"@context": [], "issuer": "did:web:x"})
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d.update({"@context": [{"@vocab": "https://evil.example/"}, *d["@context"]]}),
+        lambda d: d.update({"@context": 5}),
+        lambda d: d.update(proof="abc"),
+        lambda d: d.update(id=5),
+        lambda d: d.update(credentialStatus="x"),
+    ],
+    ids=["inline context", "context number", "proof string", "id number", "status string"],
+)
+def test_hostile_shapes_fail_the_proof_instead_of_crashing(issuer, change):
+    credential = issuer.credential()
+    change(credential)
+    report = verify(credential)
+    assert report.check("proof").outcome == "failed"
+    assert not report.valid
+
+
+def test_a_credential_issued_by_a_did_key_verifies_without_the_network(issuer):
+    from laurel.vc.did import did_key
+    from laurel.vc.keys import generate_key
+    from laurel.vc.proof import sign
+
+    key = generate_key()
+    did, document = did_key(key.public_key())
+    unsigned = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": "urn:uuid:1b0a5a47-5d7e-4b8a-9a51-0f1f3e6c2f10",
+        "type": ["VerifiableCredential"],
+        "issuer": did,
+        "validFrom": "2026-01-10T09:00:00Z",
+        "credentialSubject": {"id": "did:example:ada"},
+    }
+    signed = sign(
+        unsigned, private_key=key, verification_method=document["verificationMethod"][0]["id"]
+    )
+    report = verify(signed, Resolver(offline=True))
+    assert report.check("proof").outcome == "passed"
+    assert report.check("issuer key").outcome == "passed"
+    assert report.valid
