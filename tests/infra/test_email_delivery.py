@@ -26,7 +26,7 @@ def test_issuance_email_arrives_with_names_and_the_view_and_verify_link(draft_cr
     assert len(inbox.messages) == 1
     received = inbox.messages[0]
     assert received.envelope_to == ["ada@example.org"]
-    assert "Acme Academy" in received.subject and "Python Basics" in received.subject
+    assert "Acme Academy" in received.subject and "Python Foundations" in received.subject
     link = f"http://127.0.0.1:8000/credential/{draft_credential.id}"
     html = received.body("html")
     text = received.body("plain")
