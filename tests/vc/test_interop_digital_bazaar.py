@@ -24,10 +24,12 @@ from laurel.vc.credential import (
     StatusEntry,
     build_credential,
 )
-from laurel.vc.did import VerificationKey, did_web, did_web_document
+from laurel.vc.did import VerificationKey, did_web, did_web_document, resolver_for
 from laurel.vc.keys import generate_key, public_multikey
-from laurel.vc.proof import sign
+from laurel.vc.proof import sign, verify_proof
+from laurel.vc.resolver import Resolver
 from laurel.vc.status_list import Bitstring, build_status_list_credential, status_entry
+from laurel.vc.verify import verify_credential
 from tests.conftest import STANDARDS
 from tests.vc.interop import controller_document, sign_in_js, verify_in_js
 
@@ -481,6 +483,8 @@ def laurel_verdicts(laurel_signed, laurel_issuer) -> dict[str, dict]:
         }
         for name in names
     ]
+    names.append("expired, checked at a moment inside its validity")
+    jobs.append(jobs[names.index("expired")] | {"now": "2020-06-01T00:00:00Z"})
     return dict(zip(names, verify_in_js(jobs), strict=True))
 
 
@@ -552,15 +556,146 @@ def test_a_tampered_laurel_credential_fails_on_its_signature_in_javascript(laure
 
 
 def test_an_expired_credential_verifies_in_javascript_at_a_moment_inside_its_validity(
-    laurel_signed, laurel_issuer
+    laurel_verdicts,
 ):
-    [verdict] = verify_in_js(
-        [
-            {
-                "credential": laurel_signed["expired"],
-                "didDocuments": {LAUREL_DID: laurel_issuer.did_document},
-                "now": "2020-06-01T00:00:00Z",
-            }
-        ]
-    )
+    verdict = laurel_verdicts["expired, checked at a moment inside its validity"]
     assert verdict["verified"], verdict["errors"]
+
+
+# --- credentials the JavaScript stack signs, verified by Laurel ----------------------------
+
+
+def _seed(key: Ed25519PrivateKey) -> str:
+    return key.private_bytes_raw().hex()
+
+
+@pytest.fixture(scope="module")
+def js_signed(laurel_issuer, ob_vector) -> dict[str, dict]:
+    """Laurel-built (and official) credentials, signed by interop/sign.mjs."""
+    active = {"verificationMethod": laurel_issuer.active_method}
+    active["key"] = {"seed": _seed(laurel_issuer.active)}
+    created = SIGNED_ON.isoformat().replace("+00:00", "Z")
+    jobs = {
+        "plain, proof as an object": {"credential": _laurel_badge(21), **active},
+        "international, proof array": {
+            "credential": _international_badge(22),
+            **active,
+            "proofArray": True,
+            "created": created,
+        },
+        "with credentialSchema": {
+            "credential": _laurel_badge(23, schema=True),
+            **active,
+            "proofArray": True,
+            "created": created,
+        },
+        "revoked": {
+            "credential": _laurel_badge(
+                24, status=[StatusEntry(LAUREL_REVOCATIONS, REVOKED_INDEX)]
+            ),
+            **active,
+            "proofArray": True,
+            "created": created,
+        },
+        "by the retired key after rotation": {
+            "credential": _laurel_badge(25),
+            "verificationMethod": laurel_issuer.retired_method,
+            "key": {"seed": _seed(laurel_issuer.retired)},
+            "proofArray": True,
+            "created": created,
+        },
+        "ob vector": {
+            "credential": ob_vector["unsignedCredential"],
+            "verificationMethod": ob_vector["proofOptions"]["verificationMethod"],
+            "key": {"seed": ob_vector["privateKeyHex_seed_plus_pub"][:64]},
+        },
+    }
+    results = sign_in_js(list(jobs.values()))
+    signed = {name: r["credential"] for name, r in zip(jobs, results, strict=True)}
+    signed["public keys"] = {
+        name: r["publicKeyMultibase"] for name, r in zip(jobs, results, strict=True)
+    }
+    return signed
+
+
+def _laurel_resolver(laurel_issuer, laurel_signed) -> Resolver:
+    documents = [laurel_issuer.did_document, *laurel_signed["lists"].values()]
+    return Resolver(documents, offline=True)
+
+
+def test_javascript_derives_the_same_multikey_as_laurel_from_a_seed(js_signed, laurel_issuer):
+    keys = js_signed["public keys"]
+    assert keys["plain, proof as an object"] == public_multikey(laurel_issuer.active.public_key())
+    assert keys["by the retired key after rotation"] == public_multikey(
+        laurel_issuer.retired.public_key()
+    )
+
+
+def test_a_credential_javascript_signs_passes_laurels_proof_check(js_signed, laurel_issuer):
+    resolve = resolver_for(laurel_issuer.did_document)
+    for case in ("plain, proof as an object", "international, proof array", "revoked"):
+        check = verify_proof(js_signed[case], resolve=resolve)
+        assert check.ok, (case, check.reason)
+        assert check.verification_method == laurel_issuer.active_method
+
+
+def _resolver_for_vector(document: dict):
+    # The OB vector's issuer is an https URL, not a DID: look the method up directly.
+    methods = {m["id"]: m for m in document["verificationMethod"]}
+    return methods.__getitem__
+
+
+def test_the_open_badges_vector_as_javascript_signs_it_passes_laurels_proof_check(
+    js_signed, ob_vector
+):
+    vector_document = _vector_controller_document(ob_vector)
+    check = verify_proof(js_signed["ob vector"], resolve=_resolver_for_vector(vector_document))
+    assert check.ok, check.reason
+
+
+def test_a_credential_javascript_signed_then_altered_fails_laurels_proof_check(
+    js_signed, laurel_issuer
+):
+    altered = copy.deepcopy(js_signed["plain, proof as an object"])
+    altered["credentialSubject"]["achievement"]["description"] = "Works alone."
+    check = verify_proof(altered, resolve=resolver_for(laurel_issuer.did_document))
+    assert not check.ok
+    assert "signature does not match" in check.reason
+
+
+@pytest.mark.parametrize("case", ["international, proof array", "with credentialSchema"])
+def test_a_credential_javascript_signs_is_valid_in_laurels_report(
+    js_signed, laurel_issuer, laurel_signed, case
+):
+    report = verify_credential(
+        js_signed[case], resolver=_laurel_resolver(laurel_issuer, laurel_signed)
+    )
+    assert report.valid and report.complete, report.to_text()
+    assert [c.outcome for c in report.checks] == ["passed"] * 5
+
+
+def test_a_javascript_signed_credential_revoked_in_laurels_list_is_reported_revoked(
+    js_signed, laurel_issuer, laurel_signed
+):
+    report = verify_credential(
+        js_signed["revoked"], resolver=_laurel_resolver(laurel_issuer, laurel_signed)
+    )
+    assert not report.valid
+    assert report.check("proof").outcome == "passed"
+    status = report.check("status")
+    assert status.outcome == "failed"
+    assert "revoked" in status.reason
+
+
+def test_a_retired_key_signing_after_its_rotation_is_reported_by_laurel(
+    js_signed, laurel_issuer, laurel_signed
+):
+    report = verify_credential(
+        js_signed["by the retired key after rotation"],
+        resolver=_laurel_resolver(laurel_issuer, laurel_signed),
+    )
+    assert report.check("proof").outcome == "passed"
+    key = report.check("issuer key")
+    assert key.outcome == "failed"
+    assert "retired" in key.reason
+    assert not report.valid
