@@ -9,8 +9,12 @@ read only offline, so a stale copy never hides a revocation from an online verif
 from __future__ import annotations
 
 import hashlib
+import http.client
+import ipaddress
 import json
 import os
+import socket
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -40,27 +44,81 @@ def fetch_url(
     accept: str = JSON_ACCEPT,
     max_bytes: int = MAX_FETCH_BYTES,
     timeout: float = FETCH_TIMEOUT,
+    public_only: bool = False,
 ) -> tuple[bytes, str]:
-    """GET `url` (http or https only); return (body, content type). Raises ResolutionError."""
-    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-        raise ResolutionError(f"refusing to fetch {url!r}: only http and https URLs are fetched")
+    """GET `url` (http or https only); return (body, content type). Raises ResolutionError.
+
+    `timeout` bounds the whole exchange, not just each read, so a server that drips bytes
+    cannot hold a verifier. With `public_only` (for a server verifying what strangers
+    upload), hosts that resolve to loopback, private or link-local addresses are refused,
+    redirects included.
+    """
+    _check_fetchable(url, public_only=public_only)
+    opener = urllib.request.build_opener(_CheckedRedirects(public_only))
     request = urllib.request.Request(url, headers={"Accept": accept, "User-Agent": USER_AGENT})
+    deadline = time.monotonic() + timeout
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - scheme checked
+        with opener.open(request, timeout=timeout) as response:
             declared = response.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > max_bytes:
                 raise ResolutionError(f"{url} is too large ({int(declared)} bytes)")
-            body = response.read(max_bytes + 1)
+            body = _read_until(response, max_bytes + 1, deadline, url)
             content_type = response.headers.get_content_type()
     except urllib.error.HTTPError as exc:
+        if 300 <= exc.code < 400:  # urllib refuses redirects to other schemes this way
+            raise ResolutionError(
+                f"could not fetch {url}: refused redirect (HTTP {exc.code})"
+            ) from exc
         raise ResolutionError(f"could not fetch {url}: HTTP {exc.code}") from exc
     except urllib.error.URLError as exc:
+        if isinstance(exc.reason, ResolutionError):
+            raise exc.reason from None
         raise ResolutionError(f"could not fetch {url}: {_reason(exc.reason)}") from exc
-    except (TimeoutError, OSError, ValueError) as exc:
+    except (TimeoutError, OSError, ValueError, http.client.HTTPException) as exc:
         raise ResolutionError(f"could not fetch {url}: {_reason(exc)}") from exc
     if len(body) > max_bytes:
         raise ResolutionError(f"{url} is too large (over {max_bytes} bytes)")
     return body, content_type
+
+
+def _read_until(response: http.client.HTTPResponse, limit: int, deadline: float, url: str) -> bytes:
+    parts: list[bytes] = []
+    received = 0
+    while received < limit:
+        if time.monotonic() > deadline:
+            raise ResolutionError(f"could not fetch {url}: timed out")
+        part = response.read(min(65536, limit - received))
+        if not part:
+            break
+        parts.append(part)
+        received += len(part)
+    return b"".join(parts)
+
+
+def _check_fetchable(url: str, *, public_only: bool) -> None:
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ResolutionError(f"refusing to fetch {url!r}: only http and https URLs are fetched")
+    if not public_only:
+        return
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
+    except (OSError, UnicodeError) as exc:
+        raise ResolutionError(f"could not fetch {url}: unknown host {parts.hostname}") from exc
+    for address in addresses:
+        if not ipaddress.ip_address(address.split("%", 1)[0]).is_global:
+            raise ResolutionError(f"refusing to fetch {url}: {parts.hostname} is not a public host")
+
+
+class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow redirects only to URLs that would have been fetched in the first place."""
+
+    def __init__(self, public_only: bool) -> None:
+        self.public_only = public_only
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        _check_fetchable(newurl, public_only=self.public_only)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 def _reason(reason: object) -> str:
@@ -78,9 +136,12 @@ class Resolver:
         offline: bool = False,
         cache_dir: Path | str | None = None,
         timeout: float = FETCH_TIMEOUT,
+        public_only: bool = False,
     ) -> None:
-        """Documents given here win over everything; `offline` forbids the network."""
+        """Documents given here win over everything; `offline` forbids the network;
+        `public_only` refuses hosts on loopback or private networks (see fetch_url)."""
         self.offline = offline
+        self.public_only = public_only
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
         self.timeout = timeout
         self._given: dict[str, dict] = {}
@@ -152,7 +213,7 @@ class Resolver:
             if cached is None:
                 raise ResolutionError(f"{what} was not given and is not cached (offline)")
             return cached
-        body, _type = fetch_url(url, timeout=self.timeout)
+        body, _type = fetch_url(url, timeout=self.timeout, public_only=self.public_only)
         document = _json_object(body, what)
         self._write_cache(url, document)
         self._fetched[url] = document

@@ -154,3 +154,25 @@ def test_a_status_list_is_keyed_by_its_url_without_fragment(issuer):
     resolver = Resolver([status_list], offline=True)
     assert resolver.status_list_credential(issuer.list_url("r") + "#list") == status_list
     assert json.dumps(status_list)
+
+
+def test_a_server_side_resolver_refuses_loopback_and_private_hosts(site, issuer):
+    with pytest.raises(ResolutionError, match="127.0.0.1 is not a public host"):
+        Resolver(public_only=True).did_document(issuer.did)
+    with pytest.raises(ResolutionError, match="not a public host"):
+        fetch_url("http://10.0.0.1/status/1", public_only=True)
+    assert site.requests == []
+
+
+def test_a_redirect_to_a_non_http_url_is_refused(site):
+    site.pages["/moved"] = (302, "text/plain", b"")
+    site.headers["/moved"] = {"Location": "file:///etc/passwd"}
+    with pytest.raises(ResolutionError, match="refused redirect"):
+        fetch_url(site.base_url + "/moved")
+
+
+def test_a_redirect_to_another_page_is_followed(site):
+    site.pages["/moved"] = (301, "text/plain", b"")
+    site.headers["/moved"] = {"Location": "/status/here"}
+    site.put_json("/status/here", {"id": "here"})
+    assert json.loads(fetch_url(site.base_url + "/moved")[0]) == {"id": "here"}

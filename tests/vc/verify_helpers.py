@@ -34,6 +34,7 @@ class Site:
 
     def __init__(self) -> None:
         self.pages: dict[str, tuple[int, str, bytes]] = {}
+        self.headers: dict[str, dict[str, str]] = {}
         self.requests: list[str] = []
         site = self
 
@@ -46,6 +47,8 @@ class Site:
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
+                for name, value in site.headers.get(self.path, {}).items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(body)
 
