@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import subprocess
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -31,7 +32,13 @@ from laurel.vc.resolver import Resolver
 from laurel.vc.status_list import Bitstring, build_status_list_credential, status_entry
 from laurel.vc.verify import verify_credential
 from tests.conftest import STANDARDS
-from tests.vc.interop import controller_document, sign_in_js, verify_in_js
+from tests.vc.interop import (
+    INTEROP,
+    controller_document,
+    node_binary,
+    sign_in_js,
+    verify_in_js,
+)
 
 pytestmark = [pytest.mark.interop, pytest.mark.xdist_group("node")]
 
@@ -699,3 +706,28 @@ def test_a_retired_key_signing_after_its_rotation_is_reported_by_laurel(
     assert key.outcome == "failed"
     assert "retired" in key.reason
     assert not report.valid
+
+
+# --- the harness itself --------------------------------------------------------------------
+
+
+def test_without_node_on_path_the_interop_tests_fail_with_a_clear_message(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(pytest.fail.Exception, match="node is not on PATH"):
+        node_binary()
+
+
+@pytest.mark.parametrize("script", ["verify.mjs", "sign.mjs"])
+def test_the_harness_answers_unreadable_input_with_a_one_line_error(script):
+    completed = subprocess.run(
+        [node_binary(), str(INTEROP / script)],
+        input="{not json",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode == 2
+    assert completed.stdout.count("\n") == 1
+    assert json.loads(completed.stdout)["error"].startswith("input is not JSON")
+    assert completed.stderr == ""
