@@ -106,7 +106,7 @@ def _check_fetchable(url: str, *, public_only: bool) -> None:
     except (OSError, UnicodeError) as exc:
         raise ResolutionError(f"could not fetch {url}: unknown host {parts.hostname}") from exc
     for address in addresses:
-        if not ipaddress.ip_address(address.split("%", 1)[0]).is_global:
+        if not ipaddress.ip_address(str(address).split("%", 1)[0]).is_global:
             raise ResolutionError(f"refusing to fetch {url}: {parts.hostname} is not a public host")
 
 

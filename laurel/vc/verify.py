@@ -227,6 +227,10 @@ def _key_verdict(issuer: str | None, proof: _ProofInfo, resolver: Resolver) -> t
     controller = method.get("controller")
     if controller != issuer:
         return FAILED, f"key {vm_id} is controlled by {controller!r}, not by the issuer {issuer!r}"
+    # A DID document can claim any controller for its keys: the key must also live in the
+    # issuer's own DID document, or anyone could sign in the issuer's name.
+    if vm_id.split("#", 1)[0] != issuer or did_document.get("id") != issuer:
+        return FAILED, f"key {vm_id} is not in the issuer's DID document ({issuer})"
     if retired is None:
         return PASSED, f"key {vm_id} belongs to the issuer and is active"
     if proof.created is None:
@@ -366,9 +370,9 @@ def _date_field(document: dict, name: str) -> tuple[datetime | None, str | None]
 def _check_schema(document: dict) -> Check:
     from laurel.vc.credential import validate_schema
 
-    types = document.get("type")
-    types = [types] if isinstance(types, str) else types
-    if not OB_TYPES & set(types):
+    declared = document.get("type")
+    types = {declared} if isinstance(declared, str) else set(declared or ())
+    if not OB_TYPES & types:
         return Check("schema", COULD_NOT_CHECK, "not an Open Badges credential: no schema to apply")
     try:
         validate_schema(document)

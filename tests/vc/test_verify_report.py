@@ -389,3 +389,18 @@ def test_a_credential_issued_by_a_did_key_verifies_without_the_network(issuer):
     assert report.check("proof").outcome == "passed"
     assert report.check("issuer key").outcome == "passed"
     assert report.valid
+
+
+def test_a_key_from_another_did_document_claiming_the_issuer_as_controller_fails(site, issuer):
+    # An impostor publishes a DID document whose key says "controller: <the victim>".
+    impostor = Issuer(site.base_url, slug="impostor")
+    document = impostor.did_document()
+    document["verificationMethod"][0]["controller"] = issuer.did
+    site.put_json(impostor.did_path(), document)
+    forged = impostor.sign(issuer.unsigned_credential())
+    report = verify(forged)
+    assert report.check("issuer key").outcome == "failed"
+    assert report.check("issuer key").reason == (
+        f"key {impostor.did}#key-1 is not in the issuer's DID document ({issuer.did})"
+    )
+    assert not report.valid

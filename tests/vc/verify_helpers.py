@@ -109,7 +109,19 @@ class Issuer:
         key_id: str = "key-1",
         signed_on: datetime | None = None,
     ) -> dict:
-        unsigned = build_credential(
+        unsigned = self.unsigned_credential(
+            status=status, valid_from=valid_from, valid_until=valid_until
+        )
+        return self.sign(unsigned, key_id=key_id, created=signed_on or valid_from)
+
+    def unsigned_credential(
+        self,
+        *,
+        status: tuple[StatusEntry, ...] = (),
+        valid_from: datetime = ISSUED,
+        valid_until: datetime | None = None,
+    ) -> dict:
+        return build_credential(
             credential_id=f"{self.base_url}/credential/abcdefghijklmnopqrstuvwxyz012345",
             issuer=IssuerProfile(id=self.did, name="Demo Academy", url=self.base_url),
             achievement=AchievementInfo(
@@ -123,7 +135,6 @@ class Issuer:
             valid_until=valid_until,
             status=status,
         )
-        return self.sign(unsigned, key_id=key_id, created=signed_on or valid_from)
 
     def sign(self, document: dict, *, key_id: str = "key-1", created: datetime = ISSUED) -> dict:
         return sign(
