@@ -460,6 +460,9 @@ def laurel_signed(laurel_issuer) -> dict[str, dict]:
     recipient_swapped = copy.deepcopy(signed["plain"])
     recipient_swapped["credentialSubject"]["identifier"][0]["identityHash"] = "sha256$" + "0" * 64
     signed["recipient swapped"] = recipient_swapped
+    undefined_term = copy.deepcopy(signed["plain"])
+    undefined_term["credentialSubject"]["favouriteColour"] = "green"
+    signed["undefined term added"] = undefined_term
     signed["lists"] = {
         LAUREL_REVOCATIONS: _laurel_status_list(
             LAUREL_REVOCATIONS,
@@ -560,6 +563,14 @@ def test_a_tampered_laurel_credential_fails_on_its_signature_in_javascript(laure
     verdict = laurel_verdicts[case]
     assert not verdict["verified"]
     assert verdict["errors"] == ["Invalid signature."]
+
+
+def test_a_term_no_context_defines_added_to_a_laurel_credential_fails_safe_mode_in_javascript(
+    laurel_verdicts,
+):
+    verdict = laurel_verdicts["undefined term added"]
+    assert not verdict["verified"]
+    assert "Safe mode validation error." in verdict["errors"]
 
 
 def test_an_expired_credential_verifies_in_javascript_at_a_moment_inside_its_validity(
