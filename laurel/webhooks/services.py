@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 from django.db import IntegrityError, transaction
@@ -83,11 +83,18 @@ def _payload(event_id: str, event: str, data: dict) -> dict:
     return {"id": event_id, "type": event, "created": timezone.now().isoformat(), "data": data}
 
 
-def emit(event: str, *, organization_id: int, data: dict, credential_id: str = "") -> int:
+def emit(
+    event: str,
+    *,
+    organization_id: int,
+    data: dict | Callable[[], dict],
+    credential_id: str = "",
+) -> int:
     """Record `event` for every subscriber of the organization and deliver it after commit.
 
     Call it inside the transaction that makes the change: the deliveries commit (or roll
-    back) with it. Returns how many deliveries were recorded.
+    back) with it. `data` may be a callable, built only when someone subscribed. Returns
+    how many deliveries were recorded.
     """
     if event not in EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")
@@ -95,7 +102,7 @@ def emit(event: str, *, organization_id: int, data: dict, credential_id: str = "
     if not subscriptions:
         return 0
     event_id = "evt_" + secrets.token_urlsafe(16)
-    payload = _payload(event_id, event, data)
+    payload = _payload(event_id, event, data() if callable(data) else data)
     deliveries = WebhookDelivery.objects.bulk_create(
         WebhookDelivery(
             subscription=subscription,
@@ -119,7 +126,7 @@ def emit_credential_event(event: str, credential) -> int:
     return emit(
         event,
         organization_id=credential.organization_id,
-        data={"credential": credential_representation(credential)},
+        data=lambda: {"credential": credential_representation(credential)},
         credential_id=credential.pk,
     )
 

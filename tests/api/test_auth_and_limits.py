@@ -43,7 +43,10 @@ def test_valid_key_sees_its_organization_and_marks_last_use(api, acme_keys, glob
     assert body["signing_key"]["status"] == "active"
     assert body["quota"]["left"] == body["quota"]["limit"] - body["quota"]["used"]
     assert ApiKey.objects.get(organization=acme_keys.organization, role="issuer").last_used_at
-    assert ApiKey.objects.get(organization=globex_keys.organization, role="issuer").last_used_at is None
+    assert (
+        ApiKey.objects.get(organization=globex_keys.organization, role="issuer").last_used_at
+        is None
+    )
 
 
 def test_every_response_carries_rate_limit_headers(api, acme_keys):

@@ -157,7 +157,9 @@ def test_event_of_a_rolled_back_change_is_never_delivered(api, acme_keys):
 
 
 @pytestmark_transactional
-def test_only_subscribers_of_the_event_and_of_the_organization_receive_it(api, acme_keys, globex_keys):
+def test_only_subscribers_of_the_event_and_of_the_organization_receive_it(
+    api, acme_keys, globex_keys
+):
     with webhook_receiver() as acme_receiver, webhook_receiver() as globex_receiver:
         subscribe(api, acme_keys, acme_receiver.url, events=["credential.revoked"])
         subscribe(api, globex_keys, globex_receiver.url, events=["credential.issued"])

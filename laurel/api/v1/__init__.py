@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 
 from laurel.api.auth import ApiKeyAuth
 from laurel.api.errors import install_error_handlers
-from laurel.api.v1 import organization, webhooks
+from laurel.api.v1 import credentials, groups, organization, webhooks
 
 DESCRIPTION = """
 Issue, publish, revoke and look up Open Badges 3.0 credentials.
@@ -33,5 +33,8 @@ api = NinjaAPI(
     auth=ApiKeyAuth(),
 )
 install_error_handlers(api)
+api.add_router("", credentials.router)
+api.add_router("/groups", groups.groups_router("groups"))
+api.add_router("/badges", groups.groups_router("badges"))
 api.add_router("/organization", organization.router)
 api.add_router("/webhooks", webhooks.router)

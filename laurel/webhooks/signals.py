@@ -1,0 +1,56 @@
+"""Webhook events from the audit log: every write of the domain records an AuditEvent in
+its transaction, so announcing from there covers every door (web, API, bulk, CLI) and
+commits or rolls back with the change itself."""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from laurel.organizations.models import AuditEvent
+from laurel.webhooks.models import Event
+
+CREDENTIAL_ACTIONS = {
+    "credential.issued": Event.CREDENTIAL_ISSUED,
+    "credential.published": Event.CREDENTIAL_PUBLISHED,
+    "credential.revoked": Event.CREDENTIAL_REVOKED,
+}
+BULK_JOB_COMPLETED = "bulk_job.completed"
+
+
+@receiver(post_save, sender=AuditEvent, dispatch_uid="laurel.webhooks.audit")
+def announce_audited_change(sender, instance: AuditEvent, created: bool, **kwargs) -> None:
+    if not created or instance.organization_id is None:
+        return
+    if instance.action in CREDENTIAL_ACTIONS:
+        _announce_credential(instance)
+    elif instance.action == BULK_JOB_COMPLETED:
+        from laurel.webhooks.services import emit
+
+        emit(
+            Event.BULK_JOB_COMPLETED,
+            organization_id=instance.organization_id,
+            data={"bulk_job": {"id": instance.object_id, **instance.data}},
+        )
+
+
+def _announce_credential(audit_event: AuditEvent) -> None:
+    from laurel.credentials.models import Credential
+    from laurel.webhooks.models import WebhookSubscription
+    from laurel.webhooks.services import emit_credential_event
+
+    subscribed = WebhookSubscription.objects.filter(
+        organization_id=audit_event.organization_id, deleted_at__isnull=True
+    )
+    if not subscribed.exists():  # the common case costs one indexed query
+        return
+    credential = (
+        Credential.objects.select_related("group", "organization")
+        .filter(pk=audit_event.object_id, organization_id=audit_event.organization_id)
+        .first()
+    )
+    if credential is None:
+        return
+    emit_credential_event(CREDENTIAL_ACTIONS[audit_event.action], credential)
+    if audit_event.action == "credential.published" and credential.supersedes_id:
+        emit_credential_event(Event.CREDENTIAL_RENEWED, credential)
