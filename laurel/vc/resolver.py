@@ -148,6 +148,9 @@ class Resolver:
         # Fetched once per Resolver: verifying many credentials of one issuer reuses its
         # DID document and status lists (a Resolver lives for one verification run).
         self._fetched: dict[str, dict] = {}
+        # Verdicts derived from the documents this resolver holds (e.g. "this status list's
+        # own proof holds"), so that they are worked out once per run, not per credential.
+        self.memo: dict[tuple, object] = {}
         for document in documents:
             self.add(document)
 

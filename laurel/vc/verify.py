@@ -285,12 +285,14 @@ def _entry_verdict(
         status_list = resolver.status_list_credential(url)
     except ResolutionError as exc:
         return COULD_NOT_CHECK, f"the {purpose} list could not be obtained: {exc}"
-    trouble = _status_list_trouble(status_list, url, purpose, issuer_id(document), resolver, now)
-    if trouble is not None:
-        return trouble
+    trusted = _trusted_bits(status_list, url, purpose, issuer_id(document), resolver)
+    if not isinstance(trusted, Bitstring):
+        return trusted
+    valid_until = _parse_datetime(status_list.get("validUntil"))
+    if valid_until is not None and valid_until < now:
+        return COULD_NOT_CHECK, f"the status list {url} expired on {_show(valid_until)}"
     try:
-        bits = Bitstring.decode(status_list["credentialSubject"].get("encodedList"))
-        is_set = bits.get(index)
+        is_set = trusted.get(index)
     except VCError as exc:
         return FAILED, f"the {purpose} list {url} is unusable: {exc}"
     if is_set:
@@ -300,10 +302,23 @@ def _entry_verdict(
     return PASSED, f"{word} (bit {index} of {url} is clear)"
 
 
-def _status_list_trouble(
-    status_list: dict, url: str, purpose: str, issuer: str | None, resolver: Resolver, now: datetime
-) -> tuple[str, str] | None:
-    """Why a status list credential cannot be trusted, or None when it can."""
+def _trusted_bits(
+    status_list: dict, url: str, purpose: str, issuer: str | None, resolver: Resolver
+) -> Bitstring | tuple[str, str]:
+    """The bits of a status list we can trust, or (outcome, reason) why we cannot.
+
+    Remembered on the resolver, which holds the list for the whole run: verifying a
+    thousand credentials of one list checks the list's proof once.
+    """
+    key = ("status list", id(status_list), url, purpose, issuer)
+    if key not in resolver.memo:
+        resolver.memo[key] = _judge_status_list(status_list, url, purpose, issuer, resolver)
+    return resolver.memo[key]  # type: ignore[return-value]
+
+
+def _judge_status_list(
+    status_list: dict, url: str, purpose: str, issuer: str | None, resolver: Resolver
+) -> Bitstring | tuple[str, str]:
     types = status_list.get("type")
     subject = status_list.get("credentialSubject")
     if not isinstance(types, list) or "BitstringStatusListCredential" not in types:
@@ -311,20 +326,18 @@ def _status_list_trouble(
     if not isinstance(subject, dict) or subject.get("statusPurpose") != purpose:
         return FAILED, f"{url} is not a {purpose} list"
     if issuer_id(status_list) != issuer:
-        return (
-            FAILED,
-            f"{url} is issued by {issuer_id(status_list)!r}, not by the credential's issuer",
-        )
+        listed = issuer_id(status_list)
+        return FAILED, f"{url} is issued by {listed!r}, not by the credential's issuer"
     outcome, reason, proof = _verify_signature(status_list, resolver)
     if outcome != PASSED:
         return outcome, f"the status list {url} cannot be trusted: {reason}"
     outcome, reason = _key_verdict(issuer, proof, resolver)
     if outcome != PASSED:
         return outcome, f"the status list {url} cannot be trusted: {reason}"
-    valid_until = _parse_datetime(status_list.get("validUntil"))
-    if valid_until is not None and valid_until < now:
-        return COULD_NOT_CHECK, f"the status list {url} expired on {_show(valid_until)}"
-    return None
+    try:
+        return Bitstring.decode(subject.get("encodedList"))  # type: ignore[arg-type]
+    except VCError as exc:
+        return FAILED, f"the {purpose} list {url} is unusable: {exc}"
 
 
 def _status_index(value: object) -> int | None:
