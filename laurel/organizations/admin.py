@@ -89,9 +89,6 @@ class OrganizationAdmin(admin.ModelAdmin):
         except DomainError as error:
             self.message_user(request, error.message, messages.ERROR)
 
-    def save_related(self, request, form, formsets, change):
-        pass  # the inlines are read-only
-
     @admin.action(description="Approve (and generate a signing key)")
     def approve(self, request, queryset):
         for organization in queryset:

@@ -19,7 +19,6 @@ from django.utils.text import slugify
 from laurel.organizations import audit
 from laurel.organizations.errors import (
     Conflict,
-    Forbidden,
     NoSigningKey,
     OrganizationNotApproved,
     PlanRequired,
@@ -268,8 +267,6 @@ def create_api_key(*, actor: Actor, name: str, role: str = Role.ISSUER) -> tuple
         raise ValidationError("An API key needs a name.", field="name")
     if role not in (Role.ADMIN, Role.ISSUER):
         raise ValidationError("An API key has the Admin or the Issuer role.", field="role")
-    if role == Role.ADMIN and not actor.may("manage_api_keys"):
-        raise Forbidden()
     raw_key = ApiKey.PREFIX + secrets.token_urlsafe(32)
     api_key = ApiKey.objects.create(
         organization=actor.organization,
