@@ -8,15 +8,17 @@ The recipient's email never appears: only its salted SHA-256 hash (an IdentityOb
 
 import hashlib
 import json
+import re
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import fastjsonschema
 from jsonschema import Draft201909Validator, FormatChecker
 
 from laurel.vc.errors import SchemaError, VCError
@@ -276,15 +278,63 @@ def build_credential(
     return credential
 
 
+def _schema() -> dict[str, Any]:
+    path = SCHEMAS_DIR / "ob_v3p0_achievementcredential_schema.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+_DATE = re.compile(r"\d{4}-\d\d-\d\d\Z")
+_DATE_TIME = re.compile(
+    r"\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)\Z", re.ASCII
+)
+
+
+def _is_date(value: str) -> bool:
+    try:
+        return bool(_DATE.match(value)) and date.fromisoformat(value) is not None
+    except ValueError:
+        return False
+
+
+def _is_date_time(value: str) -> bool:
+    # RFC 3339 (what JSON Schema's date-time means): a time zone is required.
+    try:
+        return bool(_DATE_TIME.match(value)) and datetime.fromisoformat(value.upper()) is not None
+    except ValueError:
+        return False
+
+
+# One definition of the schema's two formats, shared by both validators below.
+FORMATS = {"date": _is_date, "date-time": _is_date_time}
+
+
 @cache
 def _validator() -> Draft201909Validator:
-    path = SCHEMAS_DIR / "ob_v3p0_achievementcredential_schema.json"
-    schema = json.loads(path.read_text(encoding="utf-8"))
-    return Draft201909Validator(schema, format_checker=FormatChecker())
+    checker = FormatChecker(formats=())
+    for name, check in FORMATS.items():
+        checker.checks(name)(check)
+    return Draft201909Validator(_schema(), format_checker=checker)
+
+
+@cache
+def _fast_validator() -> Callable[[Any], Any]:
+    # jsonschema takes ~1.3 ms per credential, more than the whole signing budget of a
+    # bulk job; the compiled validator takes ~0.08 ms. jsonschema stays the reference: it
+    # explains every rejection, and tests check that both give the same verdicts.
+    return fastjsonschema.compile(_schema(), formats=FORMATS)
 
 
 def _where(path: Sequence[Any]) -> str:
     return "/".join(str(part) for part in path) or "(document)"
+
+
+def _explain(document: dict, fast_error: Exception | None) -> SchemaError:
+    errors = sorted(_validator().iter_errors(document), key=lambda e: list(e.absolute_path))
+    if not errors:
+        return SchemaError(f"OB 3.0 schema: {fast_error}")
+    first = errors[0]
+    message = first.message if len(first.message) <= 200 else first.message[:200] + "..."
+    return SchemaError(f"OB 3.0 schema: at {_where(first.absolute_path)}: {message}")
 
 
 def validate_schema(document: dict) -> None:
@@ -292,8 +342,7 @@ def validate_schema(document: dict) -> None:
     against the official OB 3.0 AchievementCredential JSON schema."""
     if not isinstance(document, dict):
         raise SchemaError("a credential must be a JSON object")
-    errors = sorted(_validator().iter_errors(document), key=lambda e: list(e.absolute_path))
-    if errors:
-        first = errors[0]
-        message = first.message if len(first.message) <= 200 else first.message[:200] + "..."
-        raise SchemaError(f"OB 3.0 schema: at {_where(first.absolute_path)}: {message}")
+    try:
+        _fast_validator()(document)
+    except fastjsonschema.JsonSchemaException as error:
+        raise _explain(document, error) from None
