@@ -445,7 +445,9 @@ def _canonize(document: Any) -> str:
     if not isinstance(document, dict):
         raise Unsupported("not a JSON object")
     contexts = document.get("@context")
-    root = _ROOT_CONTEXTS.get(tuple(contexts)) if isinstance(contexts, list) else None
+    if not isinstance(contexts, list) or not all(isinstance(url, str) for url in contexts):
+        raise Unsupported("@context is not a list of URLs")
+    root = _ROOT_CONTEXTS.get(tuple(contexts))
     if root is None or "proof" in document:
         raise Unsupported("context list or signed document")
     body = {key: value for key, value in document.items() if key != "@context"}
@@ -453,16 +455,34 @@ def _canonize(document: Any) -> str:
     subject = _node(body, root, graph)
     if isinstance(subject, str) and not graph.quads:
         raise Unsupported("a lone node reference")  # PyLD drops it; nothing to sign
+    _merge_repeated_statements(graph)
     labels = _canonical_labels(graph)
     lines = [
         _label(s, labels) + " " + p + " " + _label(o, labels) + " .\n" for s, p, o in graph.quads
     ]
-    if len(set(lines)) != len(lines):
-        raise Unsupported("the same statement twice")  # PyLD merges these; do not guess how
     lines.sort()
     text = "".join(lines)
     text.encode("utf-8")  # lone surrogates: let the generic path report them
     return text
+
+
+def _merge_repeated_statements(graph: _Graph) -> None:
+    """Keep one of each repeated statement, as JSON-LD's node map does.
+
+    A node named twice (an issuer logo that is also the badge image) says the same thing
+    twice, and the dataset is a set. Only repeated references and types are merged here:
+    PyLD merges literals by their JSON form, where true and "true" differ but could make
+    the same literal, so a repeated literal goes to the generic path.
+    """
+    unique = dict.fromkeys(graph.quads)
+    if len(unique) == len(graph.quads):
+        return
+    seen: set[tuple[str | int, str, str | int]] = set()
+    for quad in graph.quads:
+        if quad in seen and isinstance(quad[2], str) and quad[2].startswith('"'):
+            raise Unsupported("the same literal statement twice")
+        seen.add(quad)
+    graph.quads = list(unique)
 
 
 def canonize_fast(document: dict) -> str | None:
@@ -474,5 +494,5 @@ def canonize_fast(document: dict) -> str | None:
     """
     try:
         return _canonize(document)
-    except (Unsupported, RecursionError, UnicodeError):
+    except Exception:  # Unsupported, or any surprise: the generic path is always correct
         return None
