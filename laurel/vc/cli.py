@@ -107,13 +107,20 @@ def verify_main(argv: list[str]) -> int:
         return int(exc.code or 0)
     except (_UsageError, VCError) as exc:
         return _fail(str(exc))
+    except KeyboardInterrupt:
+        _say("interrupted")
+        return 130
     except Exception as exc:  # the promise is one line, never a traceback
         if os.environ.get("LAUREL_DEBUG"):
             raise
         return _fail(
             f"internal error ({type(exc).__name__}: {exc}); set LAUREL_DEBUG=1 for details"
         )
-    _print_report(report, as_json=args.json, out=sys.stdout)
+    try:
+        _print_report(report, as_json=args.json, out=sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `laurel verify x | head -1`: the reader left, the verdict stands
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps the interpreter's final flush quiet
     if not report.valid:
         first = next(c for c in report.checks if c.outcome != "passed")
         _say(f"not valid: {first.name} {first.outcome}: {first.reason}")

@@ -339,3 +339,20 @@ def test_a_url_cannot_be_verified_offline(cache, capsys):
 def test_a_credential_can_be_read_from_standard_input(credential, cache, capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(json.dumps(credential).encode())))
     assert verify_main(["-"]) == 0
+
+
+def test_a_url_answering_more_than_the_size_limit_is_refused(site, cache, capsys):
+    site.pages["/credential/big.json"] = (200, "application/json", b" " * (10 * 1024 * 1024 + 1))
+    assert verify_main([site.base_url + "/credential/big.json"]) == 2
+    assert_one_line_reason(capsys.readouterr().err, "is too large")
+
+
+def test_a_did_file_without_an_id_is_refused(tmp_path, credential, cache, capsys):
+    did = write_json(tmp_path / "did.json", {"verificationMethod": []})
+    assert verify_main([write_json(tmp_path / "c.json", credential), "--did", did]) == 2
+    assert_one_line_reason(capsys.readouterr().err, "expected a JSON document with an 'id'")
+
+
+def test_a_directory_is_not_a_credential(tmp_path, cache, capsys):
+    assert verify_main([str(tmp_path)]) == 2
+    assert_one_line_reason(capsys.readouterr().err, "is a directory")
