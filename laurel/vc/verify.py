@@ -310,10 +310,13 @@ def _trusted_bits(
     Remembered on the resolver, which holds the list for the whole run: verifying a
     thousand credentials of one list checks the list's proof once.
     """
-    key = ("status list", id(status_list), url, purpose, issuer)
-    if key not in resolver.memo:
-        resolver.memo[key] = _judge_status_list(status_list, url, purpose, issuer, resolver)
-    return resolver.memo[key]  # type: ignore[return-value]
+    key = ("status list", url, purpose, issuer)
+    remembered = resolver.memo.get(key)
+    # Keep the document with its verdict: a list replaced on the resolver is judged anew.
+    if not (isinstance(remembered, tuple) and remembered[0] is status_list):
+        remembered = (status_list, _judge_status_list(status_list, url, purpose, issuer, resolver))
+        resolver.memo[key] = remembered
+    return remembered[1]
 
 
 def _judge_status_list(

@@ -404,3 +404,12 @@ def test_a_key_from_another_did_document_claiming_the_issuer_as_controller_fails
         f"key {impostor.did}#key-1 is not in the issuer's DID document ({issuer.did})"
     )
     assert not report.valid
+
+
+def test_a_status_list_replaced_on_the_resolver_is_judged_again(issuer):
+    credential = issuer.credential(status=(StatusEntry(issuer.list_url("r"), 5),))
+    resolver = Resolver([issuer.did_document(), issuer.status_list("r")], offline=True)
+    assert verify(credential, resolver).check("status").outcome == "passed"
+    issuer.set_bit("r", 5)
+    resolver.add(issuer.status_list("r"))
+    assert verify(credential, resolver).check("status").outcome == "failed"
