@@ -65,14 +65,24 @@ def _options() -> dict[str, Any]:
     return {"documentLoader": document_loader, "base": ""}
 
 
-def _failure(error: JsonLdError) -> VCError:
-    # Keep our own error (e.g. the loader's ResolutionError) when PyLD wrapped one.
+def _failure(error: Exception) -> VCError:
+    """One VCError for anything PyLD raised: our own error if PyLD wrapped one (e.g. the
+    loader's ResolutionError), else the innermost JSON-LD reason on one line."""
+    if isinstance(error, RecursionError):
+        return VCError("the document is nested too deeply to process")
+    innermost: BaseException = error
     cause: BaseException | None = error
     while cause is not None:
         if isinstance(cause, VCError):
             return cause
+        if isinstance(cause, JsonLdError):
+            innermost = cause
         cause = cause.__cause__
-    return VCError(f"JSON-LD processing failed: {getattr(error, 'code', None) or error}")
+    if isinstance(innermost, JsonLdError):
+        message = str(innermost.args[0]) if innermost.args else innermost.type
+        code = f" ({innermost.code})" if innermost.code else ""
+        return VCError(f"invalid JSON-LD{code}: {message}")
+    return VCError(f"invalid JSON-LD: {type(error).__name__}: {error}")
 
 
 def _check_document(document: object) -> dict[str, Any]:
@@ -88,7 +98,7 @@ def expand_safely(document: dict[str, Any]) -> list[Any]:
     processor = SafeProcessor()
     try:
         expanded = processor.expand(_check_document(document), _options())
-    except JsonLdError as error:
+    except (JsonLdError, RecursionError, TypeError, ValueError, KeyError, AttributeError) as error:
         raise _failure(error) from None
     processor.raise_problems()
     return expanded
@@ -105,7 +115,7 @@ def canonize_generic(document: dict[str, Any]) -> str:
     options = _options() | {"algorithm": "URDNA2015", "format": "application/n-quads"}
     try:
         canonical = processor.normalize(_check_document(document), options)
-    except JsonLdError as error:
+    except (JsonLdError, RecursionError, TypeError, ValueError, KeyError, AttributeError) as error:
         raise _failure(error) from None
     processor.raise_problems()
     return canonical

@@ -64,7 +64,10 @@ def canonize(document: dict) -> str:
     """
     fast = _fast_canonizer()
     if fast is not None:
-        canonical = fast(document)
+        try:
+            canonical = fast(document)
+        except RecursionError:
+            canonical = None  # the generic path reports it as one clear error
         if isinstance(canonical, str):
             return canonical
     return canonize_generic(document)
@@ -198,6 +201,8 @@ def _issuer_id(document: dict) -> str | None:
 def _public_key(method: object, method_id: str) -> Ed25519PublicKey:
     if not isinstance(method, dict):
         raise ProofError(f"verification method {method_id!r} did not resolve to a JSON object")
+    if method.get("id") not in (None, method_id):
+        raise ProofError(f"asked for verification method {method_id!r}, got {method.get('id')!r}")
     if method.get("type") not in KEY_TYPES:
         raise ProofError(
             f"verification method {method_id!r} has type {method.get('type')!r}, not Multikey"

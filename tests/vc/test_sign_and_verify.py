@@ -2,6 +2,7 @@
 
 import copy
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 import base58
@@ -412,3 +413,41 @@ def test_status_list_style_document_signs_without_the_ob_schema(key, resolve):
     }
     signed = sign(document, private_key=key, verification_method=METHOD)
     assert verify_proof(signed, resolve=resolve).ok
+
+
+def test_deeply_nested_document_is_refused_with_one_line(key):
+    document = unsigned()
+    achievement = document["credentialSubject"]["achievement"]
+    node = achievement
+    for depth in range(3000):
+        node["achievement"] = dict(achievement, id=f"https://laurel.example/a/{depth}")
+        node = node["achievement"]
+    with pytest.raises(VCError, match="nested too deeply") as raised:
+        sign(document, private_key=key, verification_method=METHOD)
+    assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        ({"id": 5}, '"@id" value must be a string'),
+        ({"type": [5]}, '"@type" value must be a string'),
+        ({"@context": 5}, "defines no DataIntegrityProof terms"),
+        ({"@context": [5]}, "defines no DataIntegrityProof terms"),
+    ],
+)
+def test_invalid_json_ld_is_refused_at_verification_with_one_line(signed, resolve, change, reason):
+    with pytest.raises(VCError, match=re.escape(reason)) as raised:
+        verify_proof(signed | change, resolve=resolve)
+    assert "\n" not in str(raised.value)
+
+
+def test_resolver_answering_with_another_method_is_refused(signed, key):
+    method = {
+        "id": f"{DID}#key-2",
+        "type": "Multikey",
+        "controller": DID,
+        "publicKeyMultibase": public_multikey(key.public_key()),
+    }
+    with pytest.raises(ProofError, match="got"):
+        verify_proof(signed, resolve=lambda method_id: method)
