@@ -307,3 +307,14 @@ def test_safe_mode_names_an_undefined_term():
     credential["credentialSubject"]["favouriteColour"] = "green"
     with pytest.raises(SafeModeError, match="undefined term 'favouriteColour'"):
         check_safe(credential)
+
+
+def test_two_status_entries_are_refused_by_the_ob_schema():
+    # The OB 3.0 schema wants credentialStatus to be one object, so a Laurel credential
+    # carries one status entry (revocation or suspension), never a list.
+    entries = [
+        StatusEntry("https://laurel.example/status/r", 1, "revocation"),
+        StatusEntry("https://laurel.example/status/s", 1, "suspension"),
+    ]
+    with pytest.raises(SchemaError, match="credentialStatus"):
+        make(status=entries)
