@@ -150,22 +150,28 @@ def _check_proof(document: dict, resolver: Resolver) -> tuple[Check, _ProofInfo]
 
 def _verify_signature(document: dict, resolver: Resolver) -> tuple[str, str, _ProofInfo]:
     """Verify a document's proof; (outcome, reason, what the proof names)."""
+    from laurel.vc.did import verification_method
     from laurel.vc.proof import verify_proof
 
     unresolved: list[ResolutionError] = []
 
     def resolve(vm_id: str) -> dict:
+        # A DID document we cannot get leaves the proof unchecked; a document we got that
+        # lacks the key (or does not authorize it) fails it.
         try:
-            return resolver.resolve_verification_method(vm_id)
+            did_document = resolver.did_document(vm_id)
         except ResolutionError as exc:
             unresolved.append(exc)
             raise
+        return verification_method(did_document, vm_id)
 
     declared = _declared_proof(document)
     try:
         result = verify_proof(document, resolve=resolve)
     except ResolutionError as exc:
-        return COULD_NOT_CHECK, f"the signing key could not be obtained: {exc}", declared
+        if unresolved:
+            return COULD_NOT_CHECK, f"the signing key could not be obtained: {exc}", declared
+        return FAILED, f"the signing key is not usable: {exc}", declared
     except ProofError as exc:
         return FAILED, str(exc), declared
     except VCError as exc:

@@ -313,7 +313,20 @@ def test_a_key_missing_from_the_did_document_fails_the_issuer_key_check(site, is
     report = verify(credential)
     assert report.check("issuer key").outcome == "failed"
     assert "is not in DID document" in report.check("issuer key").reason
+    assert report.check("proof").outcome == "failed"
+    assert "the signing key is not usable" in report.check("proof").reason
     assert not report.valid
+
+
+def test_a_key_not_authorized_for_assertion_fails(site, issuer):
+    credential = issuer.credential()
+    document = issuer.did_document()
+    document["assertionMethod"] = []
+    site.put_json(issuer.did_path(), document)
+    report = verify(credential)
+    assert report.check("proof").outcome == "failed"
+    assert report.check("issuer key").outcome == "failed"
+    assert "not listed under assertionMethod" in report.check("issuer key").reason
 
 
 def test_a_key_controlled_by_someone_else_fails(site, issuer):
@@ -351,13 +364,13 @@ def test_a_document_that_is_not_a_credential_is_refused():
 @pytest.mark.parametrize(
     "change",
     [
-        lambda d: d.update({"@context": [{"@vocab": "https://evil.example/"}, *d["@context"]]}),
+        lambda d: d.update({"@context": [*d["@context"], {"name": "https://evil.example/name"}]}),
         lambda d: d.update({"@context": 5}),
         lambda d: d.update(proof="abc"),
         lambda d: d.update(id=5),
         lambda d: d.update(credentialStatus="x"),
     ],
-    ids=["inline context", "context number", "proof string", "id number", "status string"],
+    ids=["redefined term", "context number", "proof string", "id number", "status string"],
 )
 def test_hostile_shapes_fail_the_proof_instead_of_crashing(issuer, change):
     credential = issuer.credential()
