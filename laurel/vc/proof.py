@@ -12,9 +12,11 @@ one proof either way (the 1EdTech test vector has a single proof object).
 
 import hashlib
 import importlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import base58
@@ -89,9 +91,21 @@ def _check_suite_context(context: object) -> list[Any]:
     return contexts
 
 
+@lru_cache(maxsize=256)
+def _proof_config_hash(config_json: str) -> bytes:
+    # A bulk job signs thousands of documents with the same proof configuration (same
+    # contexts, key and creation second): canonicalize it once. Keyed by its exact JSON,
+    # so the cache can only ever return the hash of an identical configuration.
+    return hashlib.sha256(canonize(json.loads(config_json)).encode("utf-8")).digest()
+
+
 def hash_data(document: dict, proof_config: dict) -> bytes:
     """``sha256(canon(proof_config)) || sha256(canon(document))``: the bytes that are signed."""
-    proof_hash = hashlib.sha256(canonize(proof_config).encode("utf-8")).digest()
+    try:
+        config_json = json.dumps(proof_config, sort_keys=True, allow_nan=False)
+    except (TypeError, ValueError):
+        raise ProofError("the proof configuration is not plain JSON") from None
+    proof_hash = _proof_config_hash(config_json)
     document_hash = hashlib.sha256(canonize(document).encode("utf-8")).digest()
     return proof_hash + document_hash
 
