@@ -70,6 +70,8 @@ def _failure(error: Exception) -> VCError:
     loader's ResolutionError), else the innermost JSON-LD reason on one line."""
     if isinstance(error, RecursionError):
         return VCError("the document is nested too deeply to process")
+    if isinstance(error, UnicodeError):
+        return VCError("the document contains text that is not valid Unicode")
     innermost: BaseException = error
     cause: BaseException | None = error
     while cause is not None:

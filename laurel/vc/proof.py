@@ -91,12 +91,20 @@ def _check_suite_context(context: object) -> list[Any]:
     return contexts
 
 
+def _utf8(canonical: str) -> bytes:
+    try:
+        return canonical.encode("utf-8")
+    except UnicodeEncodeError:
+        # JSON can escape a lone surrogate ("\\ud800"), which no UTF-8 text can carry.
+        raise VCError("the document contains text that is not valid Unicode") from None
+
+
 @lru_cache(maxsize=256)
 def _proof_config_hash(config_json: str) -> bytes:
     # A bulk job signs thousands of documents with the same proof configuration (same
     # contexts, key and creation second): canonicalize it once. Keyed by its exact JSON,
     # so the cache can only ever return the hash of an identical configuration.
-    return hashlib.sha256(canonize(json.loads(config_json)).encode("utf-8")).digest()
+    return hashlib.sha256(_utf8(canonize(json.loads(config_json)))).digest()
 
 
 def hash_data(document: dict, proof_config: dict) -> bytes:
@@ -106,7 +114,7 @@ def hash_data(document: dict, proof_config: dict) -> bytes:
     except (TypeError, ValueError):
         raise ProofError("the proof configuration is not plain JSON") from None
     proof_hash = _proof_config_hash(config_json)
-    document_hash = hashlib.sha256(canonize(document).encode("utf-8")).digest()
+    document_hash = hashlib.sha256(_utf8(canonize(document))).digest()
     return proof_hash + document_hash
 
 

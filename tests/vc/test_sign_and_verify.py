@@ -451,3 +451,13 @@ def test_resolver_answering_with_another_method_is_refused(signed, key):
     }
     with pytest.raises(ProofError, match="got"):
         verify_proof(signed, resolve=lambda method_id: method)
+
+
+def test_lone_surrogate_is_refused_with_one_line(signed, resolve, key):
+    document = copy.deepcopy(signed)
+    document["credentialSubject"]["name"] = json.loads('"Ada \\ud800"')
+    with pytest.raises(VCError, match="not valid Unicode"):
+        verify_proof(document, resolve=resolve)
+    unsigned_document = unsigned(recipient=Recipient(json.loads('"\\udfff"'), "a@example.org"))
+    with pytest.raises(VCError, match="not valid Unicode"):
+        sign(unsigned_document, private_key=key, verification_method=METHOD)
