@@ -256,3 +256,65 @@ def test_deliveries_show_status_code_and_attempts_to_the_issuer(api, acme_keys, 
     assert delivery["event"] == "credential.issued"
     assert delivery["status"] == "failed"
     assert delivery["attempts"] == 1 and delivery["last_status_code"] == 410
+
+
+# --- events from the domain, end to end -------------------------------------------------
+
+
+@pytestmark_transactional
+def test_issuing_renewing_and_revoking_through_the_api_are_announced(api, acme_keys, yearly_group):
+    events = [
+        "credential.issued",
+        "credential.published",
+        "credential.renewed",
+        "credential.revoked",
+    ]
+    body = {"group_key": yearly_group.key, "recipient": {"name": "Ada", "email": "ada@x.org"}}
+    with webhook_receiver() as receiver:
+        subscription = subscribe(api, acme_keys, receiver.url, events=events)
+        first = api.post("/api/v1/credentials", acme_keys.issuer_key, body).json()
+        second = api.post("/api/v1/credentials", acme_keys.issuer_key, body).json()
+        run_pending_tasks()
+
+    announced = [json.loads(r.body) for r in receiver.received]
+    for received in receiver.received:
+        assert verify_signature_header(
+            subscription["secret"], received.body, received.headers["X-Laurel-Signature"]
+        )
+    pairs = sorted((p["type"], p["data"]["credential"]["id"]) for p in announced)
+    assert pairs == sorted(
+        [
+            ("credential.issued", first["id"]),
+            ("credential.published", first["id"]),
+            ("credential.issued", second["id"]),
+            ("credential.revoked", first["id"]),  # the renewal replaced it
+            ("credential.published", second["id"]),
+            ("credential.renewed", second["id"]),
+        ]
+    )
+    renewed = next(p for p in announced if p["type"] == "credential.renewed")
+    assert renewed["data"]["credential"]["supersedesCredentialId"] == first["id"]
+    assert WebhookDelivery.objects.filter(status="delivered").count() == 6
+
+
+@pytestmark_transactional
+def test_expired_credentials_are_announced_once(api, acme_keys, yearly_group):
+    from datetime import timedelta
+
+    from laurel.credentials.models import Credential
+    from laurel.webhooks.services import announce_expired_credentials
+
+    with webhook_receiver() as receiver:
+        subscribe(api, acme_keys, receiver.url, events=["credential.expired"])
+        body = {"group_key": yearly_group.key, "recipient": {"name": "Ada", "email": "ada@x.org"}}
+        created = api.post("/api/v1/credentials", acme_keys.issuer_key, body).json()
+        Credential.objects.filter(pk=created["id"]).update(valid_until=timezone.now())
+        later = timezone.now() + timedelta(seconds=1)
+        assert announce_expired_credentials(now=later) == 1
+        assert announce_expired_credentials(now=later) == 0
+        run_pending_tasks()
+
+    [received] = receiver.received
+    payload = json.loads(received.body)
+    assert payload["type"] == "credential.expired"
+    assert payload["data"]["credential"]["id"] == created["id"]
