@@ -400,6 +400,8 @@ def _check_schema(document: dict) -> Check:
         validate_schema(document)
     except VCError as exc:
         return Check("schema", FAILED, str(exc))
+    except (TypeError, ValueError, RecursionError) as exc:  # a hostile value upset a checker
+        return Check("schema", FAILED, f"the document cannot be checked ({type(exc).__name__})")
     return Check("schema", PASSED, "valid against the Open Badges 3.0 AchievementCredential schema")
 
 

@@ -348,6 +348,15 @@ def test_a_credential_failing_the_schema_says_where(issuer):
     assert schema.reason.startswith("OB 3.0 schema:") and "credentialSubject" in schema.reason
 
 
+def test_a_date_that_is_a_number_fails_the_dates_and_schema_checks(issuer):
+    credential = issuer.credential()
+    credential["validFrom"] = 20260110
+    report = verify(credential)
+    assert report.check("validity dates").outcome == "failed"
+    assert report.check("validity dates").reason == "validFrom 20260110 is not a date and time"
+    assert report.check("schema").outcome == "failed"
+
+
 def test_a_credential_that_is_not_an_open_badge_has_no_schema_to_check(issuer):
     status_list = issuer.status_list("r")
     report = verify(status_list)
