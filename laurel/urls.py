@@ -1,11 +1,7 @@
 from django.contrib import admin
-from django.http import JsonResponse
 from django.urls import include, path
 
-
-def healthz(request):
-    return JsonResponse({"status": "ok"})
-
+from laurel.ops.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -1,0 +1,34 @@
+"""Platform staff read the outbox in the admin; nobody can forge a delivery there."""
+
+import pytest
+
+from laurel.mail.services import queue_issuance_email
+
+pytestmark = pytest.mark.django_db
+
+
+def test_staff_read_a_queued_email_in_the_outbox(admin_client, draft_credential):
+    delivery = queue_issuance_email(credential=draft_credential)
+
+    listing = admin_client.get("/admin/mail/emaildelivery/")
+    assert listing.status_code == 200
+    assert b"ada@example.org" in listing.content
+
+    detail = admin_client.get(f"/admin/mail/emaildelivery/{delivery.pk}/change/")
+    assert detail.status_code == 200
+    assert b"Ada Lovelace" in detail.content and b"sandbox" in detail.content
+
+
+def test_the_outbox_cannot_be_written_through_the_admin(admin_client):
+    assert admin_client.get("/admin/mail/emaildelivery/add/").status_code == 403
+
+
+def test_people_who_are_not_staff_cannot_read_the_outbox(client, user_factory):
+    client.force_login(user_factory())
+    response = client.get("/admin/mail/emaildelivery/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_healthz_answers_ok_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
