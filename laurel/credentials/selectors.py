@@ -76,14 +76,6 @@ def status_list_by_id(list_id: str) -> StatusList | None:
     return StatusList.objects.select_related("organization").filter(list_id=list_id).first()
 
 
-def _prior(credential: Credential | None) -> PriorCredential | None:
-    if credential is None:
-        return None
-    return PriorCredential(
-        id=credential.id, status=credential.status, valid_until=credential.valid_until
-    )
-
-
 def latest_credential(group: CredentialGroup, email: str, *, exclude_id: str | None = None):
     """The most recent non-draft credential of `group` for `email`."""
     queryset = Credential.objects.filter(
@@ -115,11 +107,30 @@ def recipient_check_for(
     now: datetime | None = None,
     exclude_id: str | None = None,
 ) -> RecipientCheck:
-    """The recipient check for (group, email) from what is stored (the banner, the API)."""
-    draft = pending_draft(group, email, exclude_id=exclude_id)
+    """The recipient check for (group, email) from what is stored (the banner, the API).
+
+    One query: a recipient has few credentials per group, so all of them are read and the
+    latest non-draft one and the latest draft are picked here.
+    """
+    rows = (
+        Credential.objects.filter(
+            organization=group.organization_id,
+            group=group,
+            recipient_email_normalized=normalize_email(email),
+        )
+        .exclude(pk=exclude_id or "")
+        .order_by("-created_at", "-issued_on")
+        .values_list("id", "status", "valid_until")
+    )
+    latest = draft_id = None
+    for credential_id, status, valid_until in rows:
+        if status == Credential.Status.DRAFT:
+            draft_id = draft_id or credential_id
+        elif latest is None:
+            latest = PriorCredential(id=credential_id, status=status, valid_until=valid_until)
     return recipient_check(
-        latest=_prior(latest_credential(group, email, exclude_id=exclude_id)),
-        pending_draft_id=draft.id if draft else None,
+        latest=latest,
+        pending_draft_id=draft_id,
         allow_duplicates=group.allow_duplicates,
         now=now or timezone.now(),
     )

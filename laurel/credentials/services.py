@@ -308,7 +308,7 @@ def _publish(actor: Actor, credential: Credential, *, key: SigningKey, now: date
         credential.organization, now=now
     )
     credential.status = Credential.Status.PUBLISHED
-    credential.document = signed_document(credential, key=key, now=now)
+    credential.document = _sign(credential, key=key, now=now)
     credential.save()
     audit.record(
         actor,
@@ -381,7 +381,7 @@ def update_expiry(
     before = credential.valid_until
     credential.valid_until = valid_until
     credential.custom_dates = True
-    credential.document = signed_document(credential, key=key, now=now)
+    credential.document = _sign(credential, key=key, now=now)
     credential.save()
     audit.record(
         actor,
@@ -426,6 +426,16 @@ def resend_email(*, actor: Actor, credential_id: str, now: datetime | None = Non
         raise EmailsDisabled()
     audit.record(actor, "credential.email_resent", credential, data={"delivery_id": delivery.pk})
     return delivery
+
+
+def _sign(credential: Credential, *, key: SigningKey, now: datetime) -> dict:
+    """The signed document; what laurel.vc refuses becomes a one-line validation error."""
+    from laurel.vc.errors import VCError
+
+    try:
+        return signed_document(credential, key=key, now=now)
+    except VCError as error:
+        raise ValidationError(f"The credential could not be signed: {error}") from None
 
 
 def _locked_credential(organization: Organization, credential_id: str) -> Credential:

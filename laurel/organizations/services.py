@@ -363,14 +363,14 @@ def count_recipient(
     already = QuotaUsage.objects.filter(
         organization=organization, month=month, email_normalized=email_normalized
     ).exists()
+    if already:
+        return False
     status = quota_status(organization, now=now)
     if not quota_allows(already_counted=already, used=status.used, limit=status.limit):
         raise QuotaExceeded(
             f"Your organization has issued to {status.used} of its {status.limit} recipients "
             f"this month; it can issue to new recipients again next month or after upgrading."
         )
-    if already:
-        return False
     QuotaUsage.objects.create(
         organization=organization, month=month, email_normalized=email_normalized
     )

@@ -156,3 +156,21 @@ def test_bulk_validation_can_ask_which_recipients_are_already_counted(small):
     assert recipients_counted(
         actor.organization, ["a@example.org", "z@example.org"], now=JAN_31_LATE
     ) == {"a@example.org"}
+
+
+# --- plan rules ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("plan, may_bulk", [("free", False), ("professional", True), ("enterprise", True)])
+def test_bulk_submit_needs_professional_or_enterprise(org_factory, plan, may_bulk):
+    from laurel.organizations.errors import PlanRequired
+    from laurel.organizations.services import require_plan_feature
+
+    organization = org_factory(f"{plan} org", plan=plan)
+    if may_bulk:
+        require_plan_feature(organization, "bulk_submit")
+    else:
+        with pytest.raises(PlanRequired) as caught:
+            require_plan_feature(organization, "bulk_submit")
+        assert (caught.value.code, caught.value.http_status) == ("plan_required", 402)
+        assert "Free" in caught.value.message
