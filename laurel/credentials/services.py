@@ -443,7 +443,5 @@ def _locked_credential(organization: Organization, credential_id: str) -> Creden
     if not isinstance(credential_id, str):
         credential_id = str(credential_id)
     credential = get_scoped(Credential.objects.select_for_update(), organization, pk=credential_id)
-    credential.organization = (
-        organization if isinstance(organization, Organization) else credential.organization
-    )
+    credential.organization = organization  # the caller's (possibly locked) row
     return credential

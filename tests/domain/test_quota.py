@@ -161,7 +161,9 @@ def test_bulk_validation_can_ask_which_recipients_are_already_counted(small):
 # --- plan rules ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("plan, may_bulk", [("free", False), ("professional", True), ("enterprise", True)])
+@pytest.mark.parametrize(
+    "plan, may_bulk", [("free", False), ("professional", True), ("enterprise", True)]
+)
 def test_bulk_submit_needs_professional_or_enterprise(org_factory, plan, may_bulk):
     from laurel.organizations.errors import PlanRequired
     from laurel.organizations.services import require_plan_feature
