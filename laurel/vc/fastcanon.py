@@ -25,6 +25,7 @@ of generated credentials.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -80,6 +81,11 @@ class Term:
     container: str = ""
     prefix: bool = False  # JSON-LD's prefix flag: a simple definition whose IRI ends in a gen-delim
 
+    @functools.cached_property
+    def predicate(self) -> str:
+        """The term's IRI as an N-Quads IRI term."""
+        return "<" + self.iri + ">"
+
     def same_meaning(self, other: Term) -> bool:
         """Whether redefining a protected term as `other` is allowed (identical definition)."""
         mine = (self.kind, self.iri, self.datatype, repr(self.scoped), self.container, self.prefix)
@@ -101,10 +107,7 @@ class Context:
         self.terms = terms
         self.previous = previous
         self._derived: dict[tuple[int, bool], Context] = {}
-
-    def for_nested_node(self) -> Context:
-        """The context of a nested node: type-scoped definitions do not propagate."""
-        return self.previous or self
+        self._typed: dict[tuple[str, ...], tuple[Context, list[str]]] = {}
 
     def with_local(self, local: dict, *, type_scoped: bool) -> Context:
         """This context with `local` (a scoped context) applied; memoized per local context."""
@@ -115,6 +118,29 @@ class Context:
             previous = (self.previous or self) if type_scoped else self.previous
             derived = self._derived[key] = Context(terms, previous)
         return derived
+
+    def for_types(self, types: tuple[str, ...]) -> tuple[Context, list[str]]:
+        """The context of a node of these types, and the types as N-Quads IRI terms.
+
+        Types are expanded in the context before any type-scoped context (JSON-LD 1.1
+        expansion, step 13.4.4), and the scoped contexts are applied in lexicographic order
+        of the type names. Memoized: a document has few distinct type lists.
+        """
+        known = self._typed.get(types)
+        if known is None:
+            objects = []
+            for name in types:
+                term = self.terms.get(name)
+                if term is None or term.kind not in (PLAIN, IRI, TYPED, VOCAB):
+                    raise Unsupported(f"type {name}")
+                objects.append(term.predicate)
+            ctx = self
+            for name in sorted(types):
+                scoped = self.terms[name].scoped
+                if scoped is not None:
+                    ctx = ctx.with_local(scoped, type_scoped=True)
+            known = self._typed[types] = (ctx, objects)
+        return known
 
 
 def _apply_local_context(
@@ -254,14 +280,21 @@ def _iri(value: Any) -> str:
     return "<" + value + ">"
 
 
+_NEEDS_ESCAPE = re.compile(r'[\\\t\n\r"]')
+
+
 def _literal(value: str, datatype: str = "") -> str:
     """A literal in PyLD's N-Quads form: it escapes \\ \\t \\n \\r and " only."""
     escaped = (
-        value.replace("\\", "\\\\")
-        .replace("\t", "\\t")
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-        .replace('"', '\\"')
+        value
+        if not _NEEDS_ESCAPE.search(value)
+        else (
+            value.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+            .replace('"', '\\"')
+        )
     )
     if datatype and datatype != XSD_STRING:
         return '"' + escaped + '"^^<' + datatype + ">"
@@ -269,9 +302,11 @@ def _literal(value: str, datatype: str = "") -> str:
 
 
 class _Graph:
-    """The quads of one document, blank nodes numbered in the order they are met."""
+    """The statements of one document: ground ones as finished N-Quads lines, those with a
+    blank node (numbered in the order met) as (subject, predicate, object) to label later."""
 
     def __init__(self) -> None:
+        self.ground: list[str] = []
         self.quads: list[tuple[str | int, str, str | int]] = []
         self.blank_nodes = 0
 
@@ -279,111 +314,122 @@ class _Graph:
         self.blank_nodes += 1
         return self.blank_nodes - 1
 
+    def add(self, subject: str | int, predicate: str, obj: str | int) -> None:
+        if subject.__class__ is str and obj.__class__ is str:
+            self.ground.append(subject + " " + predicate + " " + obj + " .\n")  # type: ignore[operator]
+        else:
+            self.quads.append((subject, predicate, obj))
+
 
 def _node(obj: Any, ctx: Context, graph: _Graph) -> str | int:
     """Write the quads of one node object; return its subject (an IRI term or a blank node)."""
-    if not isinstance(obj, dict) or not obj:
+    if obj.__class__ is not dict or not obj:
         raise Unsupported("not a node object")
-    ctx = ctx.for_nested_node()
+    ctx = ctx.previous or ctx  # type-scoped definitions do not reach nested nodes
+    terms = ctx.terms
     id_value: Any = None
-    types: Any = None
+    types: Any = ()
     properties = []
-    for key, value in obj.items():
-        term = ctx.terms.get(key)
+    for key in obj:
+        term = terms.get(key)
         kind = term.kind if term is not None else None
         if kind == ID_ALIAS and id_value is None:
-            id_value = value
-        elif kind == TYPE_ALIAS and types is None:
-            types = [value] if isinstance(value, str) else value
+            id_value = obj[key]
+        elif kind == TYPE_ALIAS and types == ():
+            types = _type_names(obj[key])
         else:
-            properties.append(key)
-    if types is None:
-        types = []
-    elif not isinstance(types, list) or not types:
-        raise Unsupported("type is not a string or a non-empty list")
+            properties.append(key)  # keywords ("@id", "@value"...) are no terms: refused below
     subject = graph.new_blank_node() if id_value is None else _iri(id_value)
-    if not properties and not types and isinstance(subject, str):
+    if not properties and not types and subject.__class__ is str:
         return subject  # a reference to a node described elsewhere (or nowhere)
-    ctx = _apply_types(types, ctx, subject, graph)
+    if types:
+        ctx, type_objects = ctx.for_types(types)
+        for type_object in type_objects:
+            graph.add(subject, RDF_TYPE, type_object)
+        terms = ctx.terms
     for key in properties:
-        term = ctx.terms.get(key)
+        term = terms.get(key)
         if term is None or term.kind in (UNSUPPORTED, ID_ALIAS, TYPE_ALIAS):
             raise Unsupported(f"term {key}")
-        _property(subject, term, obj[key], ctx, graph)
+        predicate = term.predicate
+        value = obj[key]
+        for item in value if value.__class__ is list else (value,):
+            graph.add(subject, predicate, _object(term, item, ctx, graph))
     return subject
 
 
-def _apply_types(types: list[Any], ctx: Context, subject: str | int, graph: _Graph) -> Context:
-    """Emit rdf:type quads and return the context with the types' scoped contexts applied."""
-    # Types are expanded in the context before any type-scoped context (JSON-LD 1.1 §13.4.4),
-    # and the scoped contexts are applied in lexicographic order of the type names.
-    type_scoped = ctx
-    for name in types:
-        term = type_scoped.terms.get(name) if isinstance(name, str) else None
-        if term is None or term.kind not in (PLAIN, IRI, TYPED, VOCAB):
-            raise Unsupported(f"type {name}")
-        graph.quads.append((subject, RDF_TYPE, "<" + term.iri + ">"))
-    for name in sorted(types):
-        scoped = type_scoped.terms[name].scoped
-        if scoped is not None:
-            if not isinstance(scoped, dict):
-                raise Unsupported(f"scoped context of {name}")
-            ctx = ctx.with_local(scoped, type_scoped=True)
-    return ctx
-
-
-def _property(subject: str | int, term: Term, value: Any, ctx: Context, graph: _Graph) -> None:
-    predicate = "<" + term.iri + ">"
-    for item in value if isinstance(value, list) else (value,):
-        graph.quads.append((subject, predicate, _object(term, item, ctx, graph)))
+def _type_names(value: Any) -> tuple[str, ...]:
+    if value.__class__ is str:
+        return (value,)
+    if value.__class__ is list and value and all(name.__class__ is str for name in value):
+        return tuple(value)
+    raise Unsupported("type is not a string or a non-empty list of strings")
 
 
 def _object(term: Term, item: Any, ctx: Context, graph: _Graph) -> str | int:
-    if term.scoped is not None and not (term.kind == VOCAB and isinstance(item, str)):
-        # Property-scoped contexts change how nested nodes read: not handled here.
-        raise Unsupported("property-scoped context")
-    if isinstance(item, dict):
-        if term.kind not in (PLAIN, IRI):
+    """The object of one statement: a literal, an IRI, or a nested node's subject.
+
+    Exact classes only (no str or dict subclasses, no int standing for a bool): what
+    json.loads and Laurel's builders produce.
+    """
+    kind = term.kind
+    if item.__class__ is str:
+        if kind == PLAIN and term.scoped is None:
+            return _literal(item)
+        if kind == TYPED and term.scoped is None:
+            return _literal(item, term.datatype)
+        if kind == IRI and term.scoped is None:
+            return _iri(item)
+        if kind == VOCAB:
+            return _vocab_iri(term, item, ctx)
+        raise Unsupported("string under a term with a property-scoped context")
+    if term.scoped is not None:
+        raise Unsupported("property-scoped context")  # it changes how nested nodes read
+    if item.__class__ is dict:
+        if kind not in (PLAIN, IRI):
             raise Unsupported("node object under a coerced term")
-        if any(key.startswith("@") for key in item):
-            raise Unsupported("keyword in a nested object")  # value objects, @context, @list...
         return _node(item, ctx, graph)
-    if isinstance(item, bool):
+    if item.__class__ is bool:
         # A coerced term keeps its own datatype: OB's "hashed" says https://...#boolean.
-        if term.kind == TYPED and term.datatype.endswith("#boolean"):
+        if kind == TYPED and term.datatype.endswith("#boolean"):
             return _literal("true" if item else "false", term.datatype)
-        if term.kind == PLAIN:
+        if kind == PLAIN:
             return _literal("true" if item else "false", XSD_BOOLEAN)
         raise Unsupported("boolean under a coerced term")
-    if not isinstance(item, str):
-        raise Unsupported("number, null, nested list or non-JSON value")
-    if term.kind == PLAIN:
-        return _literal(item)
-    if term.kind == TYPED:
-        return _literal(item, term.datatype)
-    if term.kind == IRI:
-        return _iri(item)
+    raise Unsupported("number, null, nested list or non-JSON value")
+
+
+def _vocab_iri(term: Term, item: str, ctx: Context) -> str:
+    """An @vocab-typed value (proofPurpose): a term name, read with the term's own context."""
     named = ctx.with_local(term.scoped, type_scoped=False).terms if term.scoped else ctx.terms
     target = named.get(item)
     if target is None or target.kind not in (PLAIN, IRI, TYPED, VOCAB):
         raise Unsupported(f"@vocab value {item}")
-    return "<" + target.iri + ">"
+    return target.predicate
 
 
 def _label(component: str | int, labels: list[str]) -> str:
     return labels[component] if isinstance(component, int) else component
 
 
-def _first_degree_hash(node: int, quads: list[tuple[str | int, str, str | int]]) -> str:
-    """RDFC-1.0 Hash First Degree Quads: this node as _:a, every other blank node as _:z."""
-    lines = []
-    for s, p, o in quads:
-        if s == node or o == node:
-            s_text = s if isinstance(s, str) else ("_:a" if s == node else "_:z")
-            o_text = o if isinstance(o, str) else ("_:a" if o == node else "_:z")
-            lines.append(s_text + " " + p + " " + o_text + " .\n")
-    lines.sort()
-    return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+def _first_degree_hashes(graph: _Graph) -> list[str]:
+    """RDFC-1.0 Hash First Degree Quads of every blank node: the sorted quads that mention
+    it, itself written _:a and every other blank node _:z, hashed with SHA-256."""
+    mentions: list[list[str]] = [[] for _ in range(graph.blank_nodes)]
+    for s, p, o in graph.quads:
+        s_blank = s.__class__ is int
+        o_blank = o.__class__ is int
+        if s_blank:
+            o_text = o if not o_blank else ("_:a" if o == s else "_:z")
+            mentions[s].append("_:a " + p + " " + o_text + " .\n")  # type: ignore[index]
+        if o_blank and o != s:
+            s_text = "_:z" if s_blank else s
+            mentions[o].append(s_text + " " + p + " _:a .\n")  # type: ignore[index,operator]
+    hashes = []
+    for lines in mentions:
+        lines.sort()
+        hashes.append(hashlib.sha256("".join(lines).encode("utf-8")).hexdigest())
+    return hashes
 
 
 def _canonical_labels(graph: _Graph) -> list[str]:
@@ -393,7 +439,7 @@ def _canonical_labels(graph: _Graph) -> list[str]:
     hashes collide would need the N-degree hash; that is only skipped when they are
     interchangeable (see `_interchangeable`), where any order gives the same output.
     """
-    hashes = [_first_degree_hash(node, graph.quads) for node in range(graph.blank_nodes)]
+    hashes = _first_degree_hashes(graph)
     groups: dict[str, list[int]] = {}
     for node, node_hash in enumerate(hashes):
         groups.setdefault(node_hash, []).append(node)
@@ -442,24 +488,26 @@ def _interchangeable(
 
 
 def _canonize(document: Any) -> str:
-    if not isinstance(document, dict):
+    if document.__class__ is not dict:
         raise Unsupported("not a JSON object")
     contexts = document.get("@context")
-    if not isinstance(contexts, list) or not all(isinstance(url, str) for url in contexts):
+    if contexts.__class__ is not list or not all(url.__class__ is str for url in contexts):
         raise Unsupported("@context is not a list of URLs")
     root = _ROOT_CONTEXTS.get(tuple(contexts))
     if root is None or "proof" in document:
         raise Unsupported("context list or signed document")
     body = {key: value for key, value in document.items() if key != "@context"}
     graph = _Graph()
-    subject = _node(body, root, graph)
-    if isinstance(subject, str) and not graph.quads:
+    _node(body, root, graph)
+    if not graph.ground and not graph.quads:
         raise Unsupported("a lone node reference")  # PyLD drops it; nothing to sign
     _merge_repeated_statements(graph)
     labels = _canonical_labels(graph)
-    lines = [
-        _label(s, labels) + " " + p + " " + _label(o, labels) + " .\n" for s, p, o in graph.quads
-    ]
+    lines = graph.ground
+    for s, p, o in graph.quads:
+        s_text = labels[s] if s.__class__ is int else s  # type: ignore[index]
+        o_text = labels[o] if o.__class__ is int else o  # type: ignore[index]
+        lines.append(s_text + " " + p + " " + o_text + " .\n")  # type: ignore[operator]
     lines.sort()
     text = "".join(lines)
     text.encode("utf-8")  # lone surrogates: let the generic path report them
@@ -474,15 +522,23 @@ def _merge_repeated_statements(graph: _Graph) -> None:
     PyLD merges literals by their JSON form, where true and "true" differ but could make
     the same literal, so a repeated literal goes to the generic path.
     """
-    unique = dict.fromkeys(graph.quads)
-    if len(unique) == len(graph.quads):
-        return
-    seen: set[tuple[str | int, str, str | int]] = set()
-    for quad in graph.quads:
-        if quad in seen and isinstance(quad[2], str) and quad[2].startswith('"'):
-            raise Unsupported("the same literal statement twice")
-        seen.add(quad)
-    graph.quads = list(unique)
+    for statements in (graph.ground, graph.quads):
+        unique = dict.fromkeys(statements)  # type: ignore[arg-type]
+        if len(unique) == len(statements):
+            continue
+        seen: set = set()
+        for statement in statements:
+            if statement in seen and _literal_object(statement):
+                raise Unsupported("the same literal statement twice")
+            seen.add(statement)
+        statements[:] = list(unique)
+
+
+def _literal_object(statement: str | tuple[str | int, str, str | int]) -> bool:
+    if isinstance(statement, str):  # "<s> <p> object .\n": IRIs hold no spaces
+        return statement.split(" ", 2)[2].startswith('"')
+    obj = statement[2]
+    return isinstance(obj, str) and obj.startswith('"')
 
 
 def canonize_fast(document: dict) -> str | None:
