@@ -6,6 +6,7 @@ which is also what the outbox shows) and sent by a task, never in a request.
 
 from __future__ import annotations
 
+import logging
 import smtplib
 
 from django.conf import settings
@@ -16,6 +17,8 @@ from django.utils import timezone
 
 from laurel.mail.models import EmailDelivery
 from laurel.tasks import enqueue_on_commit, retry_at
+
+logger = logging.getLogger(__name__)
 
 SWITCHED_OFF = "Emails were switched off for this organization before this one was sent."
 
@@ -84,6 +87,14 @@ def deliver(*, delivery_id: int) -> str:
         _send_smtp(delivery)
     except (smtplib.SMTPException, OSError) as exc:
         return _record_failure(delivery, describe_smtp_error(exc))
+    except Exception as exc:
+        # Not the network: trying again would fail the same way. Record it, never leave
+        # the row claimed ("sending") forever.
+        logger.exception("Email delivery %s could not be sent", delivery.id)
+        delivery.attempts += 1
+        delivery.save(update_fields=["attempts"])
+        _mark_failed(delivery, f"{type(exc).__name__}: {exc}")
+        return "failed"
     _mark_sent(delivery, EmailDelivery.Backend.SMTP)
     return "sent"
 

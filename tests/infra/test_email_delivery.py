@@ -157,3 +157,13 @@ def test_nothing_is_queued_when_the_issuing_transaction_rolls_back(draft_credent
 )
 def test_retry_delay_doubles_each_time_and_is_capped(attempts, seconds):
     assert retry_delay(attempts, base_seconds=60) == timedelta(seconds=seconds)
+
+
+def test_an_error_that_is_not_the_network_fails_the_delivery_at_once(draft_credential):
+    # A backend that cannot be loaded is a configuration error: no retry would help.
+    with override_settings(LAUREL_EMAIL_OUTBOX=False, EMAIL_BACKEND="no.such.Backend"):
+        delivery = queue_issuance_email(credential=draft_credential)
+        assert run_pending_tasks() == 1
+    delivery.refresh_from_db()
+    assert delivery.status == "failed" and delivery.attempts == 1
+    assert "no.such" in delivery.error or "No module" in delivery.error
