@@ -7,6 +7,7 @@ JSON envelope with the X-RateLimit-* headers.
 
 from __future__ import annotations
 
+import json
 import logging
 
 from django.conf import settings
@@ -50,6 +51,31 @@ def check_body_size(request: HttpRequest) -> None:
         request.body  # noqa: B018 - read now, so Django's own limit answers in our words
     except RequestDataTooBig:
         raise _too_large() from None
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+def reject_nul_characters(request: HttpRequest) -> None:
+    """NUL cannot be stored (PostgreSQL refuses it in text): refuse it at the door, anywhere."""
+    in_query = any(_has_nul(k) or _has_nul(v) for k, v in request.GET.lists())
+    in_body = False
+    if b"\\u0000" in request.body or b"\x00" in request.body:
+        try:
+            in_body = _has_nul(json.loads(request.body))
+        except ValueError:
+            in_body = False  # not JSON: the operation answers invalid_json
+    if "\x00" in request.path or in_query or in_body:
+        raise ApiError(
+            400, "invalid_characters", "Text cannot contain the NUL character (\\u0000)."
+        )
 
 
 def enforce_rate_limits(request: HttpRequest) -> None:
@@ -113,6 +139,7 @@ class ApiMiddleware:
 
     def _answer(self, request: HttpRequest) -> HttpResponse:
         check_body_size(request)
+        reject_nul_characters(request)
         request.actor = resolve_actor(request)
         enforce_rate_limits(request)
         key = idempotency.idempotency_key(request) if request.method == "POST" else None

@@ -137,3 +137,27 @@ def test_huge_body_is_a_413(api, acme_keys, settings):
 def test_docs_and_schema_need_no_key(api, db):
     assert api.get("/api/v1/openapi.json").json()["info"]["title"] == "Laurel API"
     assert api.get("/api/v1/docs").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "method, path, body",
+    [
+        ("POST", "/api/v1/groups", '{"title": "bad\\u0000title"}'),
+        ("POST", "/api/v1/groups", '{"title\\u0000": "x"}'),
+        ("GET", "/api/v1/credentials?email=a%00b", None),
+        ("GET", "/api/v1/credentials/abc%00def", None),
+    ],
+)
+def test_nul_characters_are_refused_as_a_400(api, acme_keys, method, path, body):
+    from laurel.credentials.models import CredentialGroup
+
+    response = api.call(method, path, acme_keys.issuer_key, body)
+    assert response.status_code == 400
+    assert response.json()["error_code"] == "invalid_characters"
+    assert not CredentialGroup.objects.exists()
+
+
+def test_a_literal_backslash_u0000_is_ordinary_text(api, acme_keys):
+    response = api.post("/api/v1/groups", acme_keys.issuer_key, body='{"title": "a\\\\u0000b"}')
+    assert response.status_code == 201
+    assert response.json()["title"] == "a\\u0000b"

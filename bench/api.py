@@ -1,0 +1,225 @@
+"""How fast the API issues credentials, against a real `laurel serve`.
+
+Run: .venv/bin/python bench/api.py [--requests 300] [--clients 8] [--database sqlite|postgres|both]
+
+For each database (SQLite in a fresh data directory; PostgreSQL in a fresh database on
+$BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432), it migrates, makes an
+approved organization with an API key (`laurel org create`), starts `laurel serve` on a free
+port, and POSTs /api/v1/credentials (issue and publish: recipient check, quota, status-list
+slot, Ed25519 signature, audit, queued email) to distinct recipients:
+  - latency: one client, one request at a time (p50, p99);
+  - throughput: N clients at once (credentials issued per second).
+Goal (issue 4): p50 <= 25 ms for one issue on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+REPO = Path(__file__).resolve().parent.parent
+LAUREL = str(REPO / ".venv" / "bin" / "laurel")
+_recipients = itertools.count(1)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def laurel(env: dict, *args: str) -> str:
+    done = subprocess.run([LAUREL, *args], env=env, capture_output=True, text=True, check=False)
+    if done.returncode:
+        sys.exit(f"laurel {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def prepare(env: dict) -> str:
+    """Migrate, make an organization; returns its API key."""
+    laurel(env, "migrate", "--verbosity", "0")
+    laurel(env, "createcachetable")
+    created = laurel(
+        env,
+        "org",
+        "create",
+        "--name",
+        "Bench Academy",
+        "--owner-email",
+        "bench@example.org",
+        "--plan",
+        "enterprise",
+        "--monthly-quota",
+        "10000000",
+        "--approved",
+        "--api-key",
+        "--json",
+    )
+    return json.loads(created)["api_key"]
+
+
+def start_server(env: dict, port: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [LAUREL, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
+                return server
+        except requests.RequestException:
+            time.sleep(0.2)
+    server.terminate()
+    sys.exit("laurel serve did not become ready")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=40)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+
+
+class Client:
+    def __init__(self, base: str, key: str, group_key: str) -> None:
+        self.base = base
+        self.group_key = group_key
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {key}"
+
+    def issue(self) -> float:
+        """Issue one credential; returns the seconds it took."""
+        n = next(_recipients)
+        body = {
+            "group_key": self.group_key,
+            "recipient": {"name": f"Recipient {n}", "email": f"recipient{n}@example.org"},
+        }
+        started = time.perf_counter()
+        response = self.session.post(f"{self.base}/api/v1/credentials", json=body, timeout=30)
+        elapsed = time.perf_counter() - started
+        if response.status_code != 201:
+            raise RuntimeError(f"issue answered {response.status_code}: {response.text[:300]}")
+        return elapsed
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(int(round(fraction * (len(ordered) - 1))), len(ordered) - 1)]
+
+
+def measure(name: str, env: dict, requests_count: int, clients: int) -> None:
+    key = prepare(env)
+    port = free_port()
+    server = start_server(env, port)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        admin = requests.Session()
+        admin.headers["Authorization"] = f"Bearer {key}"
+        group = admin.post(f"{base}/api/v1/groups", json={"title": "Benchmarking 101"}).json()
+        client = Client(base, key, group["key"])
+        for _ in range(20):  # warm up every web process and its connection
+            client.issue()
+        latencies = [client.issue() for _ in range(requests_count)]
+        throughput, errors = concurrent_throughput(base, key, group["key"], requests_count, clients)
+    finally:
+        stop_server(server)
+    print(f"\n{name}")
+    print(
+        f"  latency, 1 client, {requests_count} issues: p50 {percentile(latencies, 0.5) * 1000:.1f} ms, "
+        f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms, "
+        f"mean {statistics.mean(latencies) * 1000:.1f} ms"
+    )
+    print(
+        f"  throughput, {clients} clients: {throughput:.0f} credentials issued/s"
+        + (f" ({errors} errors)" if errors else "")
+    )
+
+
+def concurrent_throughput(base, key, group_key, total, clients) -> tuple[float, int]:
+    per_client = max(total // clients, 1)
+    errors = []
+
+    def run() -> None:
+        client = Client(base, key, group_key)
+        for _ in range(per_client):
+            try:
+                client.issue()
+            except Exception as exc:  # counted, not fatal: the figure says how many
+                errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    return (per_client * clients - len(errors)) / elapsed, len(errors)
+
+
+def base_env(data_dir: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_URL")}
+    env.update(
+        LAUREL_DATA_DIR=data_dir,
+        LAUREL_API_RATE_LIMIT_PER_KEY="100000000",
+        LAUREL_API_RATE_LIMIT_PER_IP="100000000",
+        LAUREL_LOG_LEVEL="ERROR",
+    )
+    return env
+
+
+def run_sqlite(args) -> None:
+    with tempfile.TemporaryDirectory(prefix="laurel-bench-") as data_dir:
+        measure("SQLite", base_env(data_dir), args.requests, args.clients)
+
+
+def run_postgres(args) -> None:
+    import psycopg
+
+    server_url = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+    name = f"laurel_bench_{os.getpid()}"
+    with psycopg.connect(f"{server_url}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        with tempfile.TemporaryDirectory(prefix="laurel-bench-") as data_dir:
+            env = base_env(data_dir)
+            env["DATABASE_URL"] = f"{server_url}/{name}"
+            measure("PostgreSQL", env, args.requests, args.clients)
+    finally:
+        with psycopg.connect(f"{server_url}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    args = parser.parse_args()
+    print(f"POST /api/v1/credentials against `laurel serve` ({os.cpu_count()} CPUs)")
+    if args.database in ("sqlite", "both"):
+        run_sqlite(args)
+    if args.database in ("postgres", "both"):
+        run_postgres(args)
+
+
+if __name__ == "__main__":
+    main()
