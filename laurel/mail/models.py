@@ -50,8 +50,9 @@ class EmailDelivery(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = "email delivery"
-        verbose_name_plural = "email deliveries"
+        # Staff know it as the outbox: every email, sent or not, and what became of it.
+        verbose_name = "outbox email"
+        verbose_name_plural = "outbox"
         indexes = [
             models.Index(fields=["credential", "-created_at"], name="mail_delivery_credential_idx"),
             models.Index(fields=["status"], name="mail_delivery_status_idx"),

@@ -109,6 +109,8 @@ def test_laurel_run_sets_up_a_fresh_machine_then_reuses_it(tmp_path):
         assert "Created the demo organization 'Demo Academy'" in first.output
         owner_login = [line for line in login_lines(first.output) if "owner@" in line]
         assert get(f"{first.base_url}/healthz").status == 200
+        # `migrate` made the database cache's table (rate limits need it).
+        assert first.query("select count(*) from sqlite_master where name = 'laurel_cache'") == 1
         ada = first.query(
             "select id from credentials_credential where recipient_name = 'Ada Lovelace'"
         )

@@ -1,5 +1,6 @@
 """`laurel serve` for real: gunicorn processes and a task worker, started and stopped."""
 
+import os
 import signal
 import socket
 import subprocess
@@ -81,3 +82,13 @@ def test_serve_on_a_port_in_use_says_so_in_one_line():
     assert finished.stderr.strip().splitlines() == [
         f"CommandError: Cannot listen on 127.0.0.1:{port}: Address already in use"
     ]
+
+
+def test_when_the_task_worker_dies_serve_stops_the_web_server_and_says_why():
+    with laurel_serve() as server:
+        children = server.children()
+        worker = next(pid for pid, command in children.items() if " worker" in command)
+        os.kill(worker, signal.SIGKILL)
+        assert server.process.wait(timeout=60) != 0
+    assert "The worker 1 process exited" in server.output()
+    assert not any(is_running(pid) for pid in children)

@@ -1,6 +1,6 @@
 """`laurel run` (what `make run` calls): set up what is missing, then serve.
 
-Migrates the database, creates the cache table, collects static files, makes the demo
+Migrates the database (which also makes the cache table), collects static files, makes the demo
 (once; its logins are printed every time) and starts `laurel serve` with a task worker.
 A second run reuses everything that is there.
 """
@@ -27,7 +27,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         self.stdout.write(f"Data directory: {settings.DATA_DIR}")
         call_command("migrate", interactive=False, verbosity=0)
-        call_command("createcachetable", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         if not options["no_demo"]:
             call_command("demo", stdout=self.stdout)
