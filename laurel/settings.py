@@ -165,6 +165,8 @@ LAUREL_EMAIL_OUTBOX = _env_bool("LAUREL_EMAIL_OUTBOX", not LAUREL_EMAIL_HOST)
 # Our retries (the task backend has none): 1, 2, 4, 8 minutes..., then failed.
 LAUREL_EMAIL_MAX_ATTEMPTS = int(os.environ.get("LAUREL_EMAIL_MAX_ATTEMPTS", "6"))
 LAUREL_EMAIL_RETRY_SECONDS = float(os.environ.get("LAUREL_EMAIL_RETRY_SECONDS", "60"))
+# A delivery still "sending" after this long was left by a killed worker: queued again.
+LAUREL_EMAIL_STALLED_SECONDS = int(os.environ.get("LAUREL_EMAIL_STALLED_SECONDS", "900"))
 
 # --- Cache (rate limits) --------------------------------------------------------------
 CACHES = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -63,7 +64,7 @@ def queue_issuance_email(
         body_text=text,
         body_html=html,
     )
-    _enqueue_send(delivery)
+    _enqueue_send(delivery.id)
     return delivery
 
 
@@ -99,6 +100,32 @@ def deliver(*, delivery_id: int) -> str:
     return "sent"
 
 
+def requeue_stalled_deliveries(*, older_than: timedelta | None = None) -> int:
+    """Queue again the deliveries a dead worker left "sending"; returns how many.
+
+    A send takes at most EMAIL_TIMEOUT; a row still "sending" long after that belongs to a
+    worker that was killed mid-send. Workers call this when they start.
+    """
+    older_than = older_than or timedelta(seconds=settings.LAUREL_EMAIL_STALLED_SECONDS)
+    stalled = list(
+        EmailDelivery.objects.filter(
+            status=EmailDelivery.Status.SENDING, updated_at__lt=timezone.now() - older_than
+        ).values_list("id", flat=True)
+    )
+    requeued = 0
+    for delivery_id in stalled:
+        with transaction.atomic():
+            # Conditional, like the claim: a worker that is alive after all keeps its row.
+            if EmailDelivery.objects.filter(
+                id=delivery_id, status=EmailDelivery.Status.SENDING
+            ).update(
+                status=EmailDelivery.Status.QUEUED, next_attempt_at=None, updated_at=timezone.now()
+            ):
+                _enqueue_send(delivery_id)
+                requeued += 1
+    return requeued
+
+
 def describe_smtp_error(exc: BaseException) -> str:
     """One line a person can read: the SMTP code and message when the server gave one."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
@@ -117,10 +144,10 @@ def _smtp_reply(code: int, message: bytes | str) -> str:
     return f"{code} {message}".strip()
 
 
-def _enqueue_send(delivery: EmailDelivery) -> None:
+def _enqueue_send(delivery_id: int, *, run_after=None) -> None:
     from laurel.mail.tasks import send_email
 
-    enqueue_on_commit(send_email, delivery.id, run_after=delivery.next_attempt_at)
+    enqueue_on_commit(send_email, delivery_id, run_after=run_after)
 
 
 def _claim(delivery_id: int) -> bool:
@@ -186,5 +213,5 @@ def _record_failure(delivery: EmailDelivery, error: str) -> str:
     delivery.save(
         update_fields=["status", "error", "attempts", "backend", "next_attempt_at", "updated_at"]
     )
-    _enqueue_send(delivery)
+    _enqueue_send(delivery.id, run_after=delivery.next_attempt_at)
     return "retry"

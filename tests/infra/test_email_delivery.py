@@ -167,3 +167,49 @@ def test_an_error_that_is_not_the_network_fails_the_delivery_at_once(draft_crede
     delivery.refresh_from_db()
     assert delivery.status == "failed" and delivery.attempts == 1
     assert "no.such" in delivery.error or "No module" in delivery.error
+
+
+def stall(delivery, minutes_ago: int) -> None:
+    """What a worker killed mid-send leaves behind: the row claimed, its task gone."""
+    EmailDelivery.objects.filter(id=delivery.id).update(
+        status="sending", updated_at=timezone.now() - timedelta(minutes=minutes_ago)
+    )
+    DBTaskResult.objects.all().delete()
+
+
+def test_laurel_worker_sends_what_a_killed_worker_left_sending(draft_credential):
+    import subprocess
+
+    from tests.helpers.server import LAUREL, REPO, subprocess_env
+
+    with smtp_server() as (inbox, port):
+        with override_settings(**smtp_settings(port)):
+            delivery = queue_issuance_email(credential=draft_credential)
+        stall(delivery, minutes_ago=60)
+        env = subprocess_env(
+            LAUREL_EMAIL_OUTBOX="false", LAUREL_EMAIL_HOST="127.0.0.1", LAUREL_EMAIL_PORT=str(port)
+        )
+        finished = subprocess.run(
+            [*LAUREL, "worker", "--batch", "--no-startup-delay"],
+            env=env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert finished.returncode == 0, finished.stderr
+    assert "Queued again 1 email" in finished.stdout
+    assert [m.envelope_to for m in inbox.messages] == [["ada@example.org"]]
+    delivery.refresh_from_db()
+    assert delivery.status == "sent"
+
+
+def test_a_recently_claimed_delivery_is_left_to_its_worker(draft_credential):
+    from laurel.mail.services import requeue_stalled_deliveries
+
+    with override_settings(LAUREL_EMAIL_OUTBOX=True):
+        delivery = queue_issuance_email(credential=draft_credential)
+    stall(delivery, minutes_ago=1)
+    assert requeue_stalled_deliveries() == 0
+    delivery.refresh_from_db()
+    assert delivery.status == "sending" and not DBTaskResult.objects.exists()

@@ -12,6 +12,8 @@ import socket
 from django.conf import settings
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
+from laurel.mail.services import requeue_stalled_deliveries
+
 
 def laurel_queues() -> str:
     return ",".join(settings.TASKS["default"].get("QUEUES", ["default"]))
@@ -28,3 +30,9 @@ class Command(DbWorkerCommand):
             # Readable in the admin's task results: which machine and process ran a task.
             worker_id=f"{socket.gethostname()[:48]}-{os.getpid()}",
         )
+
+    def handle(self, *args, **options) -> None:
+        requeued = requeue_stalled_deliveries()
+        if requeued and options["verbosity"]:
+            self.stdout.write(f"Queued again {requeued} email(s) a stopped worker left unsent.")
+        super().handle(*args, **options)
