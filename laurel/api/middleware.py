@@ -138,10 +138,10 @@ class ApiMiddleware:
         return response
 
     def _answer(self, request: HttpRequest) -> HttpResponse:
+        request.actor = resolve_actor(request)
+        enforce_rate_limits(request)  # first, so that every answer carries its headers
         check_body_size(request)
         reject_nul_characters(request)
-        request.actor = resolve_actor(request)
-        enforce_rate_limits(request)
         key = idempotency.idempotency_key(request) if request.method == "POST" else None
         if key is not None and request.actor is not None:
             return idempotency.respond_idempotently(

@@ -132,6 +132,7 @@ def test_huge_body_is_a_413(api, acme_keys, settings):
     response = api.post("/api/v1/webhooks", acme_keys.admin_key, body=body)
     assert response.status_code == 413
     assert response.json()["error_code"] == "request_too_large"
+    assert response["X-RateLimit-Limit"] == "60"
 
 
 def test_docs_and_schema_need_no_key(api, db):
