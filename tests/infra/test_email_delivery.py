@@ -213,3 +213,33 @@ def test_a_recently_claimed_delivery_is_left_to_its_worker(draft_credential):
     assert requeue_stalled_deliveries() == 0
     delivery.refresh_from_db()
     assert delivery.status == "sending" and not DBTaskResult.objects.exists()
+
+
+def test_workers_racing_for_one_email_send_it_once(draft_credential):
+    import threading
+
+    from django.db import connection
+
+    from laurel.mail.services import deliver
+
+    racers = 6
+    barrier = threading.Barrier(racers)
+    outcomes = []
+
+    def race(delivery_id):
+        try:
+            barrier.wait()
+            outcomes.append(deliver(delivery_id=delivery_id))
+        finally:
+            connection.close()  # each thread has its own connection
+
+    with smtp_server() as (inbox, port), override_settings(**smtp_settings(port)):
+        delivery = queue_issuance_email(credential=draft_credential)
+        threads = [threading.Thread(target=race, args=(delivery.id,)) for _ in range(racers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+
+    assert sorted(outcomes) == ["sent"] + ["skipped"] * (racers - 1)
+    assert len(inbox.messages) == 1
