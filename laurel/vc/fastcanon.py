@@ -29,7 +29,7 @@ import functools
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from laurel.vc.loader import (
     CREDENTIALS_V2,
@@ -65,6 +65,10 @@ TYPED = "typed"  # "@type": <datatype IRI>
 UNSUPPORTED = "unsupported"
 
 
+Quad = tuple[str | int, str, str | int]  # a statement with a blank node (an int) in it
+Statement = TypeVar("Statement", str, Quad)
+
+
 class Unsupported(Exception):
     """The document is outside the shape this module knows; use the generic path."""
 
@@ -86,6 +90,11 @@ class Term:
         """The term's IRI as an N-Quads IRI term."""
         return "<" + self.iri + ">"
 
+    @functools.cached_property
+    def plain_strings(self) -> bool:
+        """Whether a string value is simply a plain literal (the common case, inlined)."""
+        return self.kind == PLAIN and self.scoped is None
+
     def same_meaning(self, other: Term) -> bool:
         """Whether redefining a protected term as `other` is allowed (identical definition)."""
         mine = (self.kind, self.iri, self.datatype, repr(self.scoped), self.container, self.prefix)
@@ -106,6 +115,13 @@ class Context:
     def __init__(self, terms: dict[str, Term], previous: Context | None = None) -> None:
         self.terms = terms
         self.previous = previous
+        # The walk reads "id" and "type" as the only keyword aliases, and looks properties
+        # up in `properties`, the terms it can write statements for.
+        aliases = {name: t.kind for name, t in terms.items() if t.kind in (ID_ALIAS, TYPE_ALIAS)}
+        self.plain_aliases = aliases == {"id": ID_ALIAS, "type": TYPE_ALIAS}
+        self.properties = {
+            name: t for name, t in terms.items() if t.kind in (PLAIN, IRI, TYPED, VOCAB)
+        }
         self._derived: dict[tuple[int, bool], Context] = {}
         self._typed: dict[tuple[str, ...], tuple[Context, list[str]]] = {}
 
@@ -139,6 +155,8 @@ class Context:
                 scoped = self.terms[name].scoped
                 if scoped is not None:
                     ctx = ctx.with_local(scoped, type_scoped=True)
+            if len(self._typed) >= 256:
+                self._typed.clear()  # only valid type lists get here, but keep it bounded
             known = self._typed[types] = (ctx, objects)
         return known
 
@@ -271,13 +289,26 @@ def _all_term_names() -> frozenset[str]:
 _TERM_NAMES = _all_term_names()
 
 
+# IRIs already checked: a bulk job repeats the same issuer, image, group and status list
+# IRIs in every credential. Bounded, and only ever holds IRIs that passed the checks.
+_CHECKED_IRIS: dict[str, str] = {}
+
+
 def _iri(value: Any) -> str:
     """`value` as an N-Quads IRI term, if PyLD would keep it unchanged."""
-    if not isinstance(value, str) or not _PLAIN_IRI.match(value):
+    if value.__class__ is not str:
+        raise Unsupported("an IRI must be a string")
+    checked = _CHECKED_IRIS.get(value)
+    if checked is not None:
+        return checked
+    if not _PLAIN_IRI.match(value):
         raise Unsupported("not a plain absolute IRI")
     if value.split(":", 1)[0] in _TERM_NAMES:
         raise Unsupported("IRI scheme is also a term name")
-    return "<" + value + ">"
+    if len(_CHECKED_IRIS) >= 4096:
+        _CHECKED_IRIS.clear()
+    checked = _CHECKED_IRIS[value] = "<" + value + ">"
+    return checked
 
 
 _NEEDS_ESCAPE = re.compile(r'[\\\t\n\r"]')
@@ -307,12 +338,8 @@ class _Graph:
 
     def __init__(self) -> None:
         self.ground: list[str] = []
-        self.quads: list[tuple[str | int, str, str | int]] = []
+        self.quads: list[Quad] = []
         self.blank_nodes = 0
-
-    def new_blank_node(self) -> int:
-        self.blank_nodes += 1
-        return self.blank_nodes - 1
 
     def add(self, subject: str | int, predicate: str, obj: str | int) -> None:
         if subject.__class__ is str and obj.__class__ is str:
@@ -326,35 +353,44 @@ def _node(obj: Any, ctx: Context, graph: _Graph) -> str | int:
     if obj.__class__ is not dict or not obj:
         raise Unsupported("not a node object")
     ctx = ctx.previous or ctx  # type-scoped definitions do not reach nested nodes
-    terms = ctx.terms
-    id_value: Any = None
-    types: Any = ()
-    properties = []
-    for key in obj:
-        term = terms.get(key)
-        kind = term.kind if term is not None else None
-        if kind == ID_ALIAS and id_value is None:
-            id_value = obj[key]
-        elif kind == TYPE_ALIAS and types == ():
-            types = _type_names(obj[key])
-        else:
-            properties.append(key)  # keywords ("@id", "@value"...) are no terms: refused below
-    subject = graph.new_blank_node() if id_value is None else _iri(id_value)
-    if not properties and not types and subject.__class__ is str:
-        return subject  # a reference to a node described elsewhere (or nowhere)
+    if not ctx.plain_aliases:
+        raise Unsupported("keyword aliases other than id and type")
+    types = _type_names(obj["type"]) if "type" in obj else ()
+    if "id" in obj:
+        subject: str | int = _iri(obj["id"])
+        if len(obj) == 1:
+            return subject  # a reference to a node described elsewhere (or nowhere)
+    else:
+        subject = graph.blank_nodes
+        graph.blank_nodes += 1
     if types:
         ctx, type_objects = ctx.for_types(types)
         for type_object in type_objects:
             graph.add(subject, RDF_TYPE, type_object)
-        terms = ctx.terms
-    for key in properties:
-        term = terms.get(key)
-        if term is None or term.kind in (UNSUPPORTED, ID_ALIAS, TYPE_ALIAS):
-            raise Unsupported(f"term {key}")
+    properties = ctx.properties
+    # Statements about an IRI subject with an IRI or literal object are finished lines at
+    # once; the rest wait for blank node labels. (Inlined: this loop is the hot path.)
+    ground = graph.ground
+    prefix = subject + " " if subject.__class__ is str else None  # type: ignore[operator]
+    for key, value in obj.items():
+        if key == "id" or key == "type":
+            continue
+        term = properties.get(key)
+        if term is None:
+            raise Unsupported(f"term {key}")  # undefined, a keyword, or a kind not handled
         predicate = term.predicate
-        value = obj[key]
         for item in value if value.__class__ is list else (value,):
-            graph.add(subject, predicate, _object(term, item, ctx, graph))
+            if item.__class__ is str and term.plain_strings:
+                if _NEEDS_ESCAPE.search(item) is None:
+                    item_object: str | int = '"' + item + '"'
+                else:
+                    item_object = _literal(item)
+            else:
+                item_object = _object(term, item, ctx, graph)
+            if prefix is not None and item_object.__class__ is str:
+                ground.append(prefix + predicate + " " + item_object + " .\n")  # type: ignore[operator]
+            else:
+                graph.quads.append((subject, predicate, item_object))
     return subject
 
 
@@ -417,14 +453,12 @@ def _first_degree_hashes(graph: _Graph) -> list[str]:
     it, itself written _:a and every other blank node _:z, hashed with SHA-256."""
     mentions: list[list[str]] = [[] for _ in range(graph.blank_nodes)]
     for s, p, o in graph.quads:
-        s_blank = s.__class__ is int
-        o_blank = o.__class__ is int
-        if s_blank:
-            o_text = o if not o_blank else ("_:a" if o == s else "_:z")
-            mentions[s].append("_:a " + p + " " + o_text + " .\n")  # type: ignore[index]
-        if o_blank and o != s:
-            s_text = "_:z" if s_blank else s
-            mentions[o].append(s_text + " " + p + " _:a .\n")  # type: ignore[index,operator]
+        if isinstance(s, int):
+            o_text = o if isinstance(o, str) else ("_:a" if o == s else "_:z")
+            mentions[s].append("_:a " + p + " " + o_text + " .\n")
+        if isinstance(o, int) and o != s:
+            s_text = s if isinstance(s, str) else "_:z"
+            mentions[o].append(s_text + " " + p + " _:a .\n")
     hashes = []
     for lines in mentions:
         lines.sort()
@@ -457,9 +491,7 @@ def _canonical_labels(graph: _Graph) -> list[str]:
     return labels
 
 
-def _interchangeable(
-    nodes: list[int], quads: list[tuple[str | int, str, str | int]], labels: list[str]
-) -> bool:
+def _interchangeable(nodes: list[int], quads: list[Quad], labels: list[str]) -> bool:
     """Whether swapping these blank nodes maps the dataset onto itself.
 
     True when each one touches only already-labelled nodes and all describe themselves
@@ -505,9 +537,9 @@ def _canonize(document: Any) -> str:
     labels = _canonical_labels(graph)
     lines = graph.ground
     for s, p, o in graph.quads:
-        s_text = labels[s] if s.__class__ is int else s  # type: ignore[index]
-        o_text = labels[o] if o.__class__ is int else o  # type: ignore[index]
-        lines.append(s_text + " " + p + " " + o_text + " .\n")  # type: ignore[operator]
+        s_text = labels[s] if isinstance(s, int) else s
+        o_text = labels[o] if isinstance(o, int) else o
+        lines.append(s_text + " " + p + " " + o_text + " .\n")
     lines.sort()
     text = "".join(lines)
     text.encode("utf-8")  # lone surrogates: let the generic path report them
@@ -522,19 +554,22 @@ def _merge_repeated_statements(graph: _Graph) -> None:
     PyLD merges literals by their JSON form, where true and "true" differ but could make
     the same literal, so a repeated literal goes to the generic path.
     """
-    for statements in (graph.ground, graph.quads):
-        unique = dict.fromkeys(statements)  # type: ignore[arg-type]
-        if len(unique) == len(statements):
-            continue
-        seen: set = set()
+    graph.ground = _without_repeats(graph.ground)
+    graph.quads = _without_repeats(graph.quads)
+
+
+def _without_repeats(statements: list[Statement]) -> list[Statement]:
+    unique = list(dict.fromkeys(statements))
+    if len(unique) != len(statements):
+        seen: set[Statement] = set()
         for statement in statements:
             if statement in seen and _literal_object(statement):
                 raise Unsupported("the same literal statement twice")
             seen.add(statement)
-        statements[:] = list(unique)
+    return unique
 
 
-def _literal_object(statement: str | tuple[str | int, str, str | int]) -> bool:
+def _literal_object(statement: str | Quad) -> bool:
     if isinstance(statement, str):  # "<s> <p> object .\n": IRIs hold no spaces
         return statement.split(" ", 2)[2].startswith('"')
     obj = statement[2]
