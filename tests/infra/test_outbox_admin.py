@@ -32,3 +32,13 @@ def test_people_who_are_not_staff_cannot_read_the_outbox(client, user_factory):
 def test_healthz_answers_ok_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+def test_staff_see_the_background_jobs(
+    admin_client, draft_credential, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # enqueued on commit
+        queue_issuance_email(credential=draft_credential)
+    response = admin_client.get("/admin/django_tasks_database/dbtaskresult/")
+    assert response.status_code == 200
+    assert b"send_email" in response.content
