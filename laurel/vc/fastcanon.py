@@ -363,15 +363,18 @@ def _node(obj: Any, ctx: Context, graph: _Graph) -> str | int:
     else:
         subject = graph.blank_nodes
         graph.blank_nodes += 1
-    if types:
-        ctx, type_objects = ctx.for_types(types)
-        for type_object in type_objects:
-            graph.add(subject, RDF_TYPE, type_object)
-    properties = ctx.properties
     # Statements about an IRI subject with an IRI or literal object are finished lines at
     # once; the rest wait for blank node labels. (Inlined: this loop is the hot path.)
     ground = graph.ground
-    prefix = subject + " " if subject.__class__ is str else None  # type: ignore[operator]
+    prefix = subject + " " if isinstance(subject, str) else None
+    if types:
+        ctx, type_objects = ctx.for_types(types)
+        for type_object in type_objects:
+            if prefix is not None:
+                ground.append(prefix + RDF_TYPE + " " + type_object + " .\n")
+            else:
+                graph.quads.append((subject, RDF_TYPE, type_object))
+    properties = ctx.properties
     for key, value in obj.items():
         if key == "id" or key == "type":
             continue
@@ -380,15 +383,16 @@ def _node(obj: Any, ctx: Context, graph: _Graph) -> str | int:
             raise Unsupported(f"term {key}")  # undefined, a keyword, or a kind not handled
         predicate = term.predicate
         for item in value if value.__class__ is list else (value,):
+            item_object: str | int
             if item.__class__ is str and term.plain_strings:
                 if _NEEDS_ESCAPE.search(item) is None:
-                    item_object: str | int = '"' + item + '"'
+                    item_object = '"' + item + '"'
                 else:
                     item_object = _literal(item)
             else:
                 item_object = _object(term, item, ctx, graph)
-            if prefix is not None and item_object.__class__ is str:
-                ground.append(prefix + predicate + " " + item_object + " .\n")  # type: ignore[operator]
+            if prefix is not None and isinstance(item_object, str):
+                ground.append(prefix + predicate + " " + item_object + " .\n")
             else:
                 graph.quads.append((subject, predicate, item_object))
     return subject
@@ -397,8 +401,13 @@ def _node(obj: Any, ctx: Context, graph: _Graph) -> str | int:
 def _type_names(value: Any) -> tuple[str, ...]:
     if value.__class__ is str:
         return (value,)
-    if value.__class__ is list and value and all(name.__class__ is str for name in value):
-        return tuple(value)
+    if value.__class__ is list and value:
+        names = tuple(value)
+        for name in names:
+            if name.__class__ is not str:
+                break
+        else:
+            return names
     raise Unsupported("type is not a string or a non-empty list of strings")
 
 
