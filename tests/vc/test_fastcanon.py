@@ -177,6 +177,22 @@ def test_two_identical_skills_are_interchangeable_blank_nodes_and_match_pyld():
     assert fast == pyld_canonical(credential)
 
 
+def test_several_groups_of_identical_blank_nodes_match_pyld():
+    credential = full_credential()
+    alignments = credential["credentialSubject"]["achievement"]["alignment"]
+    alignments += [copy.deepcopy(alignments[1]), copy.deepcopy(alignments[1]), alignments[0]]
+    identifiers = credential["credentialSubject"]["identifier"]
+    identifiers.append(copy.deepcopy(identifiers[0]))
+    credential["evidence"] = [
+        {"type": ["Evidence"], "name": "essay"},
+        {"type": ["Evidence"], "name": "essay"},
+        {"type": ["Evidence"], "name": "talk"},
+    ]
+    fast = canonize_fast(credential)
+    assert fast is not None
+    assert fast == pyld_canonical(credential)
+
+
 def test_colliding_blank_nodes_under_different_parents_are_left_to_the_generic_path():
     credential = minimal_credential()
     subject = credential["credentialSubject"]
