@@ -15,6 +15,7 @@ from laurel.organizations.tenancy import get_scoped
 from laurel.tasks import enqueue_on_commit
 from laurel.webhooks.models import Event, WebhookDelivery, WebhookSubscription
 from laurel.webhooks.signing import new_secret
+from laurel.webhooks.targets import PrivateTarget, refuse_private_host
 
 EVENTS = [choice.value for choice in Event]
 
@@ -26,6 +27,14 @@ def _clean_url(url: str) -> str:
         raise ValidationError(
             "The webhook URL must be an absolute http:// or https:// URL.", field="url"
         )
+    try:
+        port = parts.port
+    except ValueError:  # "http://host:99999/"
+        raise ValidationError("The webhook URL has an invalid port.", field="url") from None
+    try:
+        refuse_private_host(parts.hostname, port)
+    except PrivateTarget as exc:
+        raise ValidationError(str(exc), field="url") from None
     return url
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
@@ -15,6 +16,7 @@ from django_tasks import task
 from laurel.tasks import enqueue_on_commit, retry_at
 from laurel.webhooks.models import WebhookDelivery
 from laurel.webhooks.signing import signature_header
+from laurel.webhooks.targets import PrivateTarget, delivery_session, refuse_private_host
 
 USER_AGENT = "Laurel-Webhooks/1"
 
@@ -23,6 +25,7 @@ USER_AGENT = "Laurel-Webhooks/1"
 class Outcome:
     status_code: int | None
     error: str
+    final: bool = False  # no point in another attempt
 
     @property
     def delivered(self) -> bool:
@@ -62,15 +65,21 @@ def _post(delivery: WebhookDelivery) -> Outcome:
         "X-Laurel-Delivery": delivery.event_id,
         "X-Laurel-Signature": signature_header(delivery.subscription.secret, body),
     }
+    url = delivery.subscription.url
     try:
-        response = requests.post(
-            delivery.subscription.url,
-            data=body,
-            headers=headers,
-            timeout=settings.LAUREL_WEBHOOK_TIMEOUT_SECONDS,
-            allow_redirects=False,
-        )
-    except requests.RequestException as exc:
+        parts = urlsplit(url)
+        refuse_private_host(parts.hostname or "", parts.port)
+        with delivery_session() as session:
+            response = session.post(
+                url,
+                data=body,
+                headers=headers,
+                timeout=settings.LAUREL_WEBHOOK_TIMEOUT_SECONDS,
+                allow_redirects=False,  # a redirect is an answer, never followed (SSRF)
+            )
+    except PrivateTarget as exc:  # never retried: the target is not allowed
+        return Outcome(status_code=None, error=f"Refused: {exc}"[:500], final=True)
+    except (requests.RequestException, ValueError) as exc:
         return Outcome(status_code=None, error=f"{type(exc).__name__}: {exc}"[:500])
     error = "" if 200 <= response.status_code < 300 else f"HTTP {response.status_code}"
     return Outcome(status_code=response.status_code, error=error)
@@ -82,7 +91,7 @@ def _record(delivery: WebhookDelivery, outcome: Outcome) -> None:
     if outcome.delivered:
         delivery.status = WebhookDelivery.Status.DELIVERED
         delivery.delivered_at = timezone.now()
-    elif delivery.attempts >= settings.LAUREL_WEBHOOK_MAX_ATTEMPTS:
+    elif outcome.final or delivery.attempts >= settings.LAUREL_WEBHOOK_MAX_ATTEMPTS:
         delivery.status = WebhookDelivery.Status.FAILED
     else:
         delivery.next_attempt_at = retry_at(

@@ -17,6 +17,13 @@ from tests.helpers.tasks import run_pending_tasks
 EVENTS = ["credential.issued", "credential.revoked"]
 
 
+@pytest.fixture(autouse=True)
+def loopback_receivers_allowed(settings):
+    # These tests deliver to a receiver on 127.0.0.1, which the default refuses (SSRF):
+    # tests/api/test_webhook_targets.py proves the refusal.
+    settings.LAUREL_WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+
+
 def subscribe(api, org, url, events=EVENTS):
     response = api.post("/api/v1/webhooks", org.admin_key, {"url": url, "events": events})
     assert response.status_code == 201, response.content
