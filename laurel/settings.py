@@ -195,6 +195,9 @@ LAUREL_WEBHOOK_TIMEOUT_SECONDS = int(os.environ.get("LAUREL_WEBHOOK_TIMEOUT_SECO
 LAUREL_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("LAUREL_WEBHOOK_MAX_ATTEMPTS", "8"))
 # Retries wait base, 2×base, 4×base, ... (capped at six hours).
 LAUREL_WEBHOOK_RETRY_BASE_SECONDS = int(os.environ.get("LAUREL_WEBHOOK_RETRY_BASE_SECONDS", "30"))
+# Webhooks go to public addresses only (no loopback, private, link-local...: SSRF); an
+# installation whose receivers live on its own network turns this on.
+LAUREL_WEBHOOK_ALLOW_PRIVATE_TARGETS = _env_bool("LAUREL_WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
 
 # --- Static files and security --------------------------------------------------------
 STATIC_URL = "/static/"
