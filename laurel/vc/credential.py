@@ -289,15 +289,21 @@ _DATE_TIME = re.compile(
 )
 
 
-def _is_date(value: str) -> bool:
+def _is_date(value: object) -> bool:
+    # A format only judges strings (JSON Schema): another type is the "type" keyword's
+    # business, and jsonschema hands every instance to the checker.
+    if not isinstance(value, str):
+        return True
     try:
         return bool(_DATE.match(value)) and date.fromisoformat(value) is not None
     except ValueError:
         return False
 
 
-def _is_date_time(value: str) -> bool:
+def _is_date_time(value: object) -> bool:
     # RFC 3339 (what JSON Schema's date-time means): a time zone is required.
+    if not isinstance(value, str):
+        return True  # as for dates: only strings have a format
     try:
         return bool(_DATE_TIME.match(value)) and datetime.fromisoformat(value.upper()) is not None
     except ValueError:

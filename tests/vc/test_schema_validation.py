@@ -4,7 +4,7 @@ import copy
 
 import pytest
 
-from laurel.vc.credential import _fast_validator, _validator, validate_schema
+from laurel.vc.credential import FORMATS, _fast_validator, _validator, validate_schema
 from laurel.vc.errors import SchemaError
 from tests.vc.test_sign_and_verify import unsigned
 
@@ -102,3 +102,18 @@ def test_valid_from_must_be_an_rfc3339_date_time(value, valid):
     else:
         with pytest.raises(SchemaError, match="validFrom"):
             validate_schema(document)
+
+
+@pytest.mark.parametrize("field", ["validFrom", "validUntil"])
+@pytest.mark.parametrize("value", [5, 1.5, True, ["2025-01-01T00:00:00Z"], {"date": "x"}])
+def test_a_date_of_the_wrong_type_is_a_schema_error_naming_the_field(field, value):
+    # jsonschema hands non-strings to format checkers too: they must not crash on them.
+    document = unsigned() | {field: value}
+    with pytest.raises(SchemaError, match=field):
+        validate_schema(document)
+
+
+@pytest.mark.parametrize("value", [5, None, ["2025-01-01"]])
+def test_date_formats_leave_non_strings_to_the_type_keyword(value):
+    assert FORMATS["date"](value) is True
+    assert FORMATS["date-time"](value) is True
