@@ -198,6 +198,8 @@ LAUREL_WEBHOOK_RETRY_BASE_SECONDS = int(os.environ.get("LAUREL_WEBHOOK_RETRY_BAS
 # Webhooks go to public addresses only (no loopback, private, link-local...: SSRF); an
 # installation whose receivers live on its own network turns this on.
 LAUREL_WEBHOOK_ALLOW_PRIVATE_TARGETS = _env_bool("LAUREL_WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
+# Workers sweep for expired credentials (credential.expired webhooks) this often; 0 = never.
+LAUREL_EXPIRY_SWEEP_SECONDS = int(os.environ.get("LAUREL_EXPIRY_SWEEP_SECONDS", "300"))
 
 # --- Static files and security --------------------------------------------------------
 STATIC_URL = "/static/"

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
@@ -121,4 +122,32 @@ def deliver_webhook(delivery_id: int) -> None:
 def announce_expired_credentials_task() -> int:
     from laurel.webhooks.services import announce_expired_credentials
 
-    return announce_expired_credentials()
+    try:
+        return announce_expired_credentials()
+    finally:
+        schedule_expiry_sweep()  # the next sweep, even if this one failed
+
+
+def next_sweep_at(now: datetime, period: int) -> datetime:
+    """The next multiple of `period` seconds (UTC) after `now`: every worker agrees on it."""
+    seconds = (int(now.timestamp()) // period + 1) * period
+    return datetime.fromtimestamp(seconds, tz=UTC)
+
+
+def schedule_expiry_sweep(now: datetime | None = None) -> bool:
+    """Enqueue the `credential.expired` sweep for the next slot, unless someone already did.
+
+    Called by every `laurel worker` when it starts and by the sweep itself when it ends, so
+    a chain of sweeps runs every LAUREL_EXPIRY_SWEEP_SECONDS for as long as any worker
+    lives. The slot is claimed with an atomic cache add (the shared cache: database or
+    Redis), so many workers enqueue one sweep per slot; a duplicate (a cleared cache) does
+    no harm, the sweep announces each expiry once. Returns whether this call enqueued it.
+    """
+    period = settings.LAUREL_EXPIRY_SWEEP_SECONDS
+    if period <= 0:
+        return False
+    slot = next_sweep_at(now or timezone.now(), period)
+    if not cache.add(f"laurel:expiry-sweep:{int(slot.timestamp())}", 1, timeout=2 * period):
+        return False
+    announce_expired_credentials_task.using(run_after=slot).enqueue()
+    return True

@@ -13,6 +13,7 @@ from django.conf import settings
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from laurel.mail.services import requeue_stalled_deliveries
+from laurel.webhooks.tasks import schedule_expiry_sweep
 
 
 def laurel_queues() -> str:
@@ -35,4 +36,5 @@ class Command(DbWorkerCommand):
         requeued = requeue_stalled_deliveries()
         if requeued and options["verbosity"]:
             self.stdout.write(f"Queued again {requeued} email(s) a stopped worker left unsent.")
+        schedule_expiry_sweep()  # credential.expired webhooks: a sweep every few minutes
         super().handle(*args, **options)

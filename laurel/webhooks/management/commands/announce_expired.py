@@ -1,6 +1,8 @@
 """`laurel announce_expired`: send `credential.expired` webhooks for credentials that expired.
 
-Run it from cron (every few minutes); each expiry is announced once per subscription.
+Workers already run it every LAUREL_EXPIRY_SWEEP_SECONDS (laurel.webhooks.tasks.
+schedule_expiry_sweep); this runs it now, by hand. Each expiry is announced once per
+subscription.
 """
 
 from django.core.management.base import BaseCommand
