@@ -235,12 +235,26 @@ def _public_key(method: object, method_id: str) -> Ed25519PublicKey:
         raise ProofError(f"verification method {method_id!r}: {error}") from None
 
 
+def _not_the_issuers_key(method: dict, method_id: str, issuer: str | None) -> str | None:
+    """Why the key is not the issuer's to sign with, or None when it is."""
+    controller = method.get("controller")
+    if controller != issuer:
+        return f"key {method_id} is controlled by {controller!r}, not by the issuer {issuer!r}"
+    # ``controller`` is the method's own claim: anyone's DID document can say "controlled
+    # by <issuer>". The key must also be published under the issuer's identifier, i.e. the
+    # method id without its fragment is the controller (Controlled Identifiers, 3.3).
+    if method_id.split("#", 1)[0] != controller:
+        return f"key {method_id} is not in the issuer's DID document ({issuer})"
+    return None
+
+
 def verify_proof(document: dict, *, resolve: Callable[[str], dict]) -> ProofCheck:
     """Check the document's single eddsa-rdfc-2022 proof.
 
     ``resolve(verification_method_id)`` returns the verification method (or raises
-    ResolutionError, which propagates). A signature that does not match, or a key whose
-    controller is not the issuer, gives ``ok=False`` with the reason; malformed input
+    ResolutionError, which propagates). A signature that does not match, or a key that is
+    not the issuer's (its ``controller`` is not the issuer, or its id is not under the
+    issuer's identifier), gives ``ok=False`` with the reason; malformed input
     (no proof, two proofs, unknown cryptosuite, truncated signature, undefined terms)
     raises ProofError / SafeModeError.
     """
@@ -255,10 +269,9 @@ def verify_proof(document: dict, *, resolve: Callable[[str], dict]) -> ProofChec
     _check_suite_context(context)
     method = resolve(method_id)
     public_key = _public_key(method, method_id)
-    issuer = _issuer_id(document)
-    if method.get("controller") != issuer:
-        reason = f"key {method_id} is controlled by {method.get('controller')!r}, not by the issuer {issuer!r}"
-        return ProofCheck(False, reason, method_id, created)
+    refusal = _not_the_issuers_key(method, method_id, _issuer_id(document))
+    if refusal is not None:
+        return ProofCheck(False, refusal, method_id, created)
     unsigned = {key: value for key, value in document.items() if key != "proof"}
     config = {"@context": context} | {k: v for k, v in proof.items() if k != "proofValue"}
     try:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import base58
 import pytest
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from laurel.vc.did import did_key, resolver_for
@@ -108,13 +109,31 @@ def test_w3c_signed_document_is_refused_because_its_issuer_does_not_control_the_
     assert "does not match" in check.reason
 
 
-def test_w3c_signature_verifies_when_the_issuer_controls_the_key(w3c):
+def test_w3c_key_relabelled_as_the_issuers_is_still_refused(w3c):
+    # Claiming controller = issuer is not enough: the did:key method is not published
+    # under the issuer's identifier (https://vc.example/issuers/5678).
     private_key = private_key_from_multikey(w3c["keys"]["privateKeyMultibase"])
     _, document = did_key(private_key.public_key())
     method = dict(document["verificationMethod"][0], controller=w3c["signed"]["issuer"])
     check = verify_proof(w3c["signed"], resolve=lambda method_id: method)
-    assert check.ok, check.reason
+    assert not check.ok
+    assert "is not in the issuer's DID document" in check.reason
     assert check.created == datetime(2023, 2, 24, 23, 36, 38, tzinfo=UTC)
+
+
+def test_w3c_signed_document_signature_itself_verifies(w3c):
+    # The proof is sound as such (Laurel only refuses who signed): check the bytes directly.
+    signed = w3c["signed"]
+    proof = signed["proof"]
+    unsigned = {key: value for key, value in signed.items() if key != "proof"}
+    config = {"@context": signed["@context"]} | {
+        k: v for k, v in proof.items() if k != "proofValue"
+    }
+    public_key = private_key_from_multikey(w3c["keys"]["privateKeyMultibase"]).public_key()
+    public_key.verify(base58.b58decode(proof["proofValue"][1:]), hash_data(unsigned, config))
+    with pytest.raises(InvalidSignature):
+        altered = unsigned | {"name": "Another Credential"}
+        public_key.verify(base58.b58decode(proof["proofValue"][1:]), hash_data(altered, config))
 
 
 # --- 1EdTech Open Badges 3.0 ---------------------------------------------------------------

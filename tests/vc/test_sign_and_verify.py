@@ -210,6 +210,22 @@ def test_key_not_controlled_by_the_issuer_fails(key):
     assert f"not by the issuer '{DID}'" in check.reason
 
 
+def test_a_key_in_another_did_document_claiming_the_issuer_as_controller_fails():
+    # An attacker publishes their own DID document whose method says "controller: <issuer>"
+    # and signs in the issuer's name: the controller claim alone must not be trusted.
+    attacker_key = generate_key()
+    attacker_did = did_web("https://attacker.example", "issuers/mallory")
+    attacker_method = f"{attacker_did}#key-1"
+    document = did_web_document(
+        attacker_did, [VerificationKey("key-1", public_multikey(attacker_key.public_key()))]
+    )
+    document["verificationMethod"][0]["controller"] = DID  # the issuer, not the attacker
+    forged = sign(unsigned(), private_key=attacker_key, verification_method=attacker_method)
+    check = verify_proof(forged, resolve=resolver_for(document))
+    assert not check.ok
+    assert check.reason == f"key {attacker_method} is not in the issuer's DID document ({DID})"
+
+
 def test_did_key_issuer_verifies(key):
     did, document = did_key(key.public_key())
     issuer = IssuerProfile(id=did, name="Self-issued")
