@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # the API docs' Swagger UI from our own static files, not a CDN (CSP)
     "django_tasks",
     "django_tasks_db",
     "laurel.organizations",
@@ -76,6 +77,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside whitenoise and the API middleware, so that their own answers get them too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "laurel.ops.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # API requests: key, rate limits, idempotency, JSON errors (only under /api/ and /v1/).
     "laurel.api.middleware.ApiMiddleware",
@@ -84,7 +88,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -212,6 +215,14 @@ STORAGES = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# HTML pages: scripts, styles and fonts from this site only (inline style attributes are
+# allowed; inline scripts are not), images also from https: (group images) and data:.
+LAUREL_CONTENT_SECURITY_POLICY = os.environ.get(
+    "LAUREL_CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: https:; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'",
+)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = LAUREL_BASE_URL.startswith("https://")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
