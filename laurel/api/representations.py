@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from laurel.credentials.services import GROUP_FIELDS
+
 
 def iso(moment: datetime | None) -> str | None:
     return moment.isoformat().replace("+00:00", "Z") if moment else None
@@ -33,25 +35,10 @@ def credential_representation(credential) -> dict:
     }
 
 
-GROUP_FIELDS = (
-    "key",
-    "title",
-    "code",
-    "description",
-    "criteria",
-    "image",
-    "achievement_type",
-    "skills",
-    "expiry_unit",
-    "expiry_amount",
-    "allow_duplicates",
-    "custom_fields",
-    "default_privacy",
-    "certificate_design",
-    "badge_design",
-)
+# The writable fields (the service's list, one source) and the public key.
+SHOWN_GROUP_FIELDS = ("key", *GROUP_FIELDS)
 
 
 def group_representation(group) -> dict:
-    values = {field: getattr(group, field) for field in GROUP_FIELDS}
+    values = {field: getattr(group, field) for field in SHOWN_GROUP_FIELDS}
     return {**values, "created_at": iso(group.created_at), "updated_at": iso(group.updated_at)}
