@@ -99,11 +99,9 @@ def approve_organization(
     *, organization: Organization, staff_user=None, door: str = Door.WEB
 ) -> Organization:
     """Staff approve an organization; it gets a signing key if it has none."""
-    organization = Organization.objects.select_for_update().get(pk=organization.pk)
-    actor = Actor(organization=organization, role=Role.OWNER, user=staff_user, door=door)
-    organization.status = Organization.Status.APPROVED
-    organization.save(update_fields=["status"])
-    audit.record(actor, "organization.approved", organization)
+    organization, actor = _set_status(
+        organization, Organization.Status.APPROVED, "organization.approved", staff_user, door
+    )
     if active_signing_key(organization) is None:
         _create_signing_key(actor, organization)
     return organization
@@ -113,12 +111,20 @@ def approve_organization(
 def suspend_organization(
     *, organization: Organization, staff_user=None, door: str = Door.WEB
 ) -> Organization:
+    organization, _ = _set_status(
+        organization, Organization.Status.SUSPENDED, "organization.suspended", staff_user, door
+    )
+    return organization
+
+
+def _set_status(organization, status, action, staff_user, door) -> tuple[Organization, Actor]:
+    """Staff change an organization's status (row locked, audited); callers hold a transaction."""
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     actor = Actor(organization=organization, role=Role.OWNER, user=staff_user, door=door)
-    organization.status = Organization.Status.SUSPENDED
+    organization.status = status
     organization.save(update_fields=["status"])
-    audit.record(actor, "organization.suspended", organization)
-    return organization
+    audit.record(actor, action, organization)
+    return organization, actor
 
 
 @transaction.atomic

@@ -42,6 +42,8 @@ class CredentialOut(Schema):
     privacy: str
 
 
+# CredentialOut without "success": declared again rather than inherited, because a subclass
+# would put "success" last and Hyperstack documents it first.
 class CredentialItem(Schema):
     status: str
     document_id: str
