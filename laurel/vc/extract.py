@@ -74,18 +74,32 @@ def detect_format(data: bytes) -> str | None:
 def parse_json(text: str) -> dict:
     """Parse a JSON credential; VCError with the line and column when it is malformed."""
     try:
-        document = json.loads(text)
+        document = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         raise VCError(
             f"malformed JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
         ) from exc
     except RecursionError as exc:
         raise VCError("malformed JSON: nested too deeply") from exc
+    except ValueError as exc:
+        # Python refuses to read an integer of more than 4300 digits (a CPU guard), and
+        # _refuse_constant refuses NaN / Infinity: neither is a credential's JSON.
+        raise VCError(f"malformed JSON: {_first_line(exc)}") from exc
     if not isinstance(document, dict):
         raise VCError(f"the JSON is {_json_kind(document)}, not a credential object")
     if _depth(document) > MAX_JSON_DEPTH:
         raise VCError(f"the JSON is nested more than {MAX_JSON_DEPTH} levels deep")
     return document
+
+
+def _refuse_constant(name: str) -> object:
+    # Python's json reads NaN and Infinity, which JSON (RFC 8259) and every JavaScript
+    # verifier refuse: a document that only Laurel can read is not a portable credential.
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
 def check_credential_shape(document: object) -> None:

@@ -121,3 +121,24 @@ def test_bytes_of_no_known_format_are_refused_naming_the_file():
 def test_text_that_is_not_utf8_is_refused():
     with pytest.raises(VCError, match="not UTF-8"):
         extract_credential(b'{"name": "\xff"}')
+
+
+@pytest.mark.parametrize(
+    "value, reason",
+    [
+        (b"9" * 5000, "malformed JSON: Exceeds the limit"),
+        (b"NaN", "malformed JSON: NaN is not a JSON value"),
+        (b"-Infinity", "malformed JSON: -Infinity is not a JSON value"),
+    ],
+    ids=["5000-digit integer", "NaN", "-Infinity"],
+)
+def test_numbers_json_does_not_allow_are_malformed_json(value, reason):
+    text = json.dumps(CREDENTIAL)[:-1].encode() + b', "x": ' + value + b"}"
+    with pytest.raises(VCError, match=reason):
+        extract_credential(text)
+
+
+def test_a_pdf_attachment_with_a_5000_digit_number_is_no_credential():
+    text = json.dumps(CREDENTIAL)[:-1].encode() + b', "x": ' + b"9" * 5000 + b"}"
+    with pytest.raises(VCError, match="the PDF carries no credential"):
+        extract_credential(_pdf({"credential.json": text}))
