@@ -154,6 +154,7 @@ def _verify_signature(document: dict, resolver: Resolver) -> tuple[str, str, _Pr
     from laurel.vc.proof import verify_proof
 
     unresolved: list[ResolutionError] = []
+    key_errors: list[ResolutionError] = []
 
     def resolve(vm_id: str) -> dict:
         # A DID document we cannot get leaves the proof unchecked; a document we got that
@@ -163,7 +164,11 @@ def _verify_signature(document: dict, resolver: Resolver) -> tuple[str, str, _Pr
         except ResolutionError as exc:
             unresolved.append(exc)
             raise
-        return verification_method(did_document, vm_id)
+        try:
+            return verification_method(did_document, vm_id)
+        except ResolutionError as exc:
+            key_errors.append(exc)
+            raise
 
     declared = _declared_proof(document)
     try:
@@ -171,7 +176,10 @@ def _verify_signature(document: dict, resolver: Resolver) -> tuple[str, str, _Pr
     except ResolutionError as exc:
         if unresolved:
             return COULD_NOT_CHECK, f"the signing key could not be obtained: {exc}", declared
-        return FAILED, f"the signing key is not usable: {exc}", declared
+        if key_errors:
+            return FAILED, f"the signing key is not usable: {exc}", declared
+        # Not the key: a JSON-LD context Laurel does not ship (it never fetches one).
+        return FAILED, f"the document cannot be verified: {exc}", declared
     except ProofError as exc:
         return FAILED, str(exc), declared
     except VCError as exc:
@@ -283,7 +291,8 @@ def _entry_verdict(
         return COULD_NOT_CHECK, f"status purpose {purpose!r} is not supported"
     index = _status_index(entry.get("statusListIndex"))
     if index is None:
-        return FAILED, f"statusListIndex {entry.get('statusListIndex')!r} is not a whole number"
+        shown = _shorten(repr(entry.get("statusListIndex")))
+        return FAILED, f"statusListIndex {shown} is not a whole number of at most 18 digits"
     url = entry.get("statusListCredential")
     if not isinstance(url, str) or not url.startswith(("https://", "http://")):
         return FAILED, f"statusListCredential {url!r} is not an http(s) URL"
@@ -349,9 +358,13 @@ def _judge_status_list(
         return FAILED, f"the {purpose} list {url} is unusable: {exc}"
 
 
+MAX_INDEX_DIGITS = 18  # far beyond any list (16 MB of bits is 9 digits)
+
+
 def _status_index(value: object) -> int | None:
+    # Bounded before int(): Python refuses (ValueError) to read over 4300 digits.
     if isinstance(value, str) and value.isascii() and value.isdigit():
-        return int(value)
+        return int(value) if len(value) <= MAX_INDEX_DIGITS else None
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value  # the spec says string; accept what older issuers wrote
     return None
@@ -429,3 +442,7 @@ def _string(value: object) -> str | None:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."

@@ -435,3 +435,27 @@ def test_a_status_list_replaced_on_the_resolver_is_judged_again(issuer):
     issuer.set_bit("r", 5)
     resolver.add(issuer.status_list("r"))
     assert verify(credential, resolver).check("status").outcome == "failed"
+
+
+@pytest.mark.parametrize("index", ["9" * 5000, "9" * 19])
+def test_a_status_index_too_long_for_any_list_fails_the_status_check(issuer, index):
+    credential = issuer.credential(status=(StatusEntry(issuer.list_url("r"), 5),))
+    credential["credentialStatus"]["statusListIndex"] = index
+    resolver = Resolver([issuer.did_document(), issuer.status_list("r")], offline=True)
+    status = verify(credential, resolver).check("status")
+    assert status.outcome == "failed"
+    assert status.reason.startswith("statusListIndex '99999")
+    assert status.reason.endswith("is not a whole number of at most 18 digits")
+    assert len(status.reason) < 150
+
+
+def test_a_context_laurel_does_not_ship_fails_the_proof_naming_the_context(issuer):
+    credential = issuer.credential()
+    credential["@context"] = [*credential["@context"], "https://contexts.example/extra.jsonld"]
+    resolver = Resolver([issuer.did_document()], offline=True)
+    proof = verify(credential, resolver).check("proof")
+    assert proof.outcome == "failed"
+    assert proof.reason == (
+        "the document cannot be verified: JSON-LD context "
+        "'https://contexts.example/extra.jsonld' is not one Laurel ships; refusing to fetch it"
+    )
