@@ -39,6 +39,9 @@ from laurel.vc.loader import (
 )
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+# Laurel's documents nest four or five levels deep. Deeper ones go to the generic path,
+# which also keeps them away from fastschema's native validator (see fastschema.py).
+MAX_DEPTH = 32
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 
@@ -348,10 +351,12 @@ class _Graph:
             self.quads.append((subject, predicate, obj))
 
 
-def _node(obj: Any, ctx: Context, graph: _Graph) -> str | int:
+def _node(obj: Any, ctx: Context, graph: _Graph, depth: int = 0) -> str | int:
     """Write the quads of one node object; return its subject (an IRI term or a blank node)."""
     if obj.__class__ is not dict or not obj:
         raise Unsupported("not a node object")
+    if depth > MAX_DEPTH:
+        raise Unsupported("nested too deeply")
     ctx = ctx.previous or ctx  # type-scoped definitions do not reach nested nodes
     if not ctx.plain_aliases:
         raise Unsupported("keyword aliases other than id and type")
@@ -390,7 +395,7 @@ def _node(obj: Any, ctx: Context, graph: _Graph) -> str | int:
                 else:
                     item_object = _literal(item)
             else:
-                item_object = _object(term, item, ctx, graph)
+                item_object = _object(term, item, ctx, graph, depth)
             if prefix is not None and isinstance(item_object, str):
                 ground.append(prefix + predicate + " " + item_object + " .\n")
             else:
@@ -411,7 +416,7 @@ def _type_names(value: Any) -> tuple[str, ...]:
     raise Unsupported("type is not a string or a non-empty list of strings")
 
 
-def _object(term: Term, item: Any, ctx: Context, graph: _Graph) -> str | int:
+def _object(term: Term, item: Any, ctx: Context, graph: _Graph, depth: int) -> str | int:
     """The object of one statement: a literal, an IRI, or a nested node's subject.
 
     Exact classes only (no str or dict subclasses, no int standing for a bool): what
@@ -433,7 +438,7 @@ def _object(term: Term, item: Any, ctx: Context, graph: _Graph) -> str | int:
     if item.__class__ is dict:
         if kind not in (PLAIN, IRI):
             raise Unsupported("node object under a coerced term")
-        return _node(item, ctx, graph)
+        return _node(item, ctx, graph, depth + 1)
     if item.__class__ is bool:
         # A coerced term keeps its own datatype: OB's "hashed" says https://...#boolean.
         if kind == TYPED and term.datatype.endswith("#boolean"):
