@@ -86,6 +86,7 @@ def run_laurel(*args: str, cache: Path) -> subprocess.CompletedProcess:
 
 def assert_one_line_reason(stderr: str, expected: str) -> None:
     assert "Traceback" not in stderr
+    assert "internal error" not in stderr
     assert stderr.count("\n") == 1, stderr
     assert stderr.startswith("laurel verify: ")
     assert expected in stderr
@@ -150,6 +151,31 @@ def _bad_inputs(credential) -> dict[str, tuple[bytes, str, int]]:
             "not a verifiable credential: 'type' is missing",
             2,
         ),
+        "wrong type: issuer is a number": (
+            altered(lambda d: d.update(issuer=42)),
+            "not a verifiable credential: 'issuer' (or its 'id') is missing",
+            2,
+        ),
+        "wrong type: proof is a string": (
+            altered(lambda d: d.update(proof="z3FXQ")),
+            "proof failed: the proof is not a JSON object",
+            1,
+        ),
+        "wrong type: validFrom is a number": (
+            altered(lambda d: d.update(validFrom=20260110)),
+            "proof failed: the signature does not match",
+            1,
+        ),
+        "wrong type: a 5000-digit number": (
+            json.dumps(credential)[:-1].encode() + b', "x": ' + b"7" * 5000 + b"}",
+            "malformed JSON: Exceeds the limit (4300 digits)",
+            2,
+        ),
+        "wrong type: a 5000-digit status index": (
+            altered(lambda d: d["credentialStatus"].update(statusListIndex="7" * 5000)),
+            "proof failed: the signature does not match",
+            1,
+        ),
         "missing proof": (
             altered(lambda d: d.pop("proof")),
             "proof failed: the document has no proof",
@@ -197,6 +223,11 @@ BAD_INPUT_NAMES = [
     "malformed JSON",
     "a list instead of an object",
     "type missing",
+    "wrong type: issuer is a number",
+    "wrong type: proof is a string",
+    "wrong type: validFrom is a number",
+    "wrong type: a 5000-digit number",
+    "wrong type: a 5000-digit status index",
     "missing proof",
     "doubled proof",
     "unknown cryptosuite",
