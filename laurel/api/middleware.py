@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -78,6 +79,41 @@ def reject_nul_characters(request: HttpRequest) -> None:
         )
 
 
+# A JSON escape of a UTF-16 surrogate (\ud800-\udfff). A pair decodes to one character; a
+# lone one becomes a Python string no database (nor UTF-8) can store.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _has_lone_surrogate(value) -> bool:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(item) for item in value)
+    return False
+
+
+def reject_lone_surrogates(request: HttpRequest) -> None:
+    """Text that is not valid Unicode cannot be stored either: refused like NUL."""
+    if not _SURROGATE_ESCAPE.search(request.body):
+        return
+    try:
+        invalid = _has_lone_surrogate(json.loads(request.body))
+    except ValueError:
+        return  # not JSON: the operation answers invalid_json
+    if invalid:
+        raise ApiError(
+            400,
+            "invalid_characters",
+            "Text cannot contain a lone UTF-16 surrogate (\\ud800-\\udfff): it is not valid Unicode.",
+        )
+
+
 def enforce_rate_limits(request: HttpRequest) -> None:
     """Count the request per IP and per key; 429 with Retry-After past either limit."""
     period = settings.LAUREL_API_RATE_LIMIT_PERIOD_SECONDS
@@ -142,6 +178,7 @@ class ApiMiddleware:
         enforce_rate_limits(request)  # first, so that every answer carries its headers
         check_body_size(request)
         reject_nul_characters(request)
+        reject_lone_surrogates(request)
         key = idempotency.idempotency_key(request) if request.method == "POST" else None
         if key is not None and request.actor is not None:
             return idempotency.respond_idempotently(

@@ -94,11 +94,19 @@ def custom_attributes(group: CredentialGroup, values) -> dict[str, str]:
     return clean
 
 
+MIN_YEAR, MAX_YEAR = 1000, 8000
+
+
 def moment(value, *, field: str) -> datetime | None:
     if value is None:
         return None
     if not isinstance(value, datetime) or value.tzinfo is None:
         raise ValidationError(f"{field} must be a date and time with a time zone.", field=field)
+    # Bounded so that the expiry policy (up to 1000 years) and time zones stay in range.
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValidationError(
+            f"{field} must be between the years {MIN_YEAR} and {MAX_YEAR}.", field=field
+        )
     return value
 
 

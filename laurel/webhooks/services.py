@@ -22,8 +22,12 @@ EVENTS = [choice.value for choice in Event]
 
 def _clean_url(url: str) -> str:
     url = (url or "").strip()
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname or len(url) > 500:
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[::1" and the like
+        parts = urlsplit("")
+    spaced = any(char.isspace() or ord(char) < 32 for char in url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or len(url) > 500 or spaced:
         raise ValidationError(
             "The webhook URL must be an absolute http:// or https:// URL.", field="url"
         )

@@ -1,0 +1,52 @@
+"""Inputs that once made a 500 (found by trying the API by hand): each is a clear 400 now,
+and nothing is left half-written."""
+
+import pytest
+
+from laurel.credentials.models import Credential
+from laurel.webhooks.models import WebhookSubscription
+
+# Written by hand: json.dumps would escape the backslash.
+LONE_SURROGATE_NAME = (
+    '{"group_key": "%s", "recipient": {"name": "Ada \\ud800", "email": "a@x.org"}}'
+)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/credentials", "/v1/credentials/new"])
+def test_lone_surrogate_in_text_is_a_400(api, acme_keys, never_group, path):
+    response = api.post(path, acme_keys.issuer_key, LONE_SURROGATE_NAME % never_group.key)
+    assert response.status_code == 400, response.content
+    assert response.json()["error_code"] == "invalid_characters"
+    assert not Credential.objects.exists()
+
+
+def test_a_surrogate_pair_is_a_character_like_any_other(api, acme_keys, never_group):
+    body = LONE_SURROGATE_NAME.replace("\\ud800", "\\ud83c\\udf93") % never_group.key
+    response = api.post("/api/v1/credentials", acme_keys.issuer_key, body)
+    assert response.status_code == 201, response.content
+    assert response.json()["recipientName"] == "Ada \N{GRADUATION CAP}"
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        {"issued_on": "9999-12-31T23:59:59Z"},  # plus a year of validity: past year 9999
+        {"issued_on": "0001-01-01T00:00:00+14:00"},  # before year 1 in UTC
+        {"valid_until": "9999-12-31T23:59:59Z"},
+    ],
+)
+def test_dates_out_of_range_are_a_400(api, acme_keys, yearly_group, dates):
+    body = {"group_key": yearly_group.key, "recipient": {"name": "Ada", "email": "a@x.org"}}
+    response = api.post("/api/v1/credentials", acme_keys.issuer_key, {**body, **dates})
+    assert response.status_code == 400, response.content
+    assert "between the years" in response.json()["error"]
+    assert not Credential.objects.exists()
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://exa mple.com/hook", "https://a.org/x\ny"])
+def test_malformed_webhook_url_is_a_400(api, acme_keys, url):
+    body = {"url": url, "events": ["credential.issued"]}
+    response = api.post("/api/v1/webhooks", acme_keys.admin_key, body)
+    assert response.status_code == 400, response.content
+    assert "URL" in response.json()["error"]
+    assert not WebhookSubscription.objects.exists()
