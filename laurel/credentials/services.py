@@ -301,6 +301,10 @@ def publish(*, actor: Actor, credential_id: str, now: datetime | None = None) ->
 
 
 def _publish(actor: Actor, credential: Credential, *, key: SigningKey, now: datetime) -> None:
+    # The group and the key belong to the credential's (locked) organization: give them
+    # that row, so signing does not read it again for the DID and the achievement id.
+    credential.group.organization = credential.organization
+    key.organization = credential.organization
     if not credential.custom_dates:
         credential.issued_on, credential.valid_until = _dates(credential.group, now, None)
     _retire_superseded(actor, credential, now=now)
