@@ -36,13 +36,23 @@ def hit(scope: str, client: str, *, limit: int, period: int, now: float | None =
     now = time.time() if now is None else now
     window_start = int(now // period) * period
     key = f"laurel:ratelimit:{scope}:{client}:{window_start}"
-    cache.add(key, 0, timeout=period + 5)
+    return Window(limit=limit, count=_count(key, period), reset_at=window_start + period)
+
+
+def _count(key: str, period: int) -> int:
+    # incr first: every request of a window but its first finds the counter there, and
+    # an add before each incr costs the database cache a whole transaction per request.
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
+        return cache.incr(key)
+    except ValueError:  # the window's first request
+        pass
+    if cache.add(key, 1, timeout=period + 5):
+        return 1
+    try:
+        return cache.incr(key)  # another process added it first
+    except ValueError:  # expired in between
         cache.set(key, 1, timeout=period + 5)
-        count = 1
-    return Window(limit=limit, count=count, reset_at=window_start + period)
+        return 1
 
 
 def tightest(windows: list[Window]) -> Window:
