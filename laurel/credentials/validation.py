@@ -52,6 +52,10 @@ def recipient(name, email) -> tuple[str, str]:
         raise ValidationError(
             "The recipient's name is longer than 200 characters.", field="recipient.name"
         )
+    if len(email) > 254:  # RFC 5321's limit, and the column's (Django's check allows 320)
+        raise ValidationError(
+            "The recipient's email is longer than 254 characters.", field="recipient.email"
+        )
     try:
         validate_email(email)
     except django_exceptions.ValidationError:

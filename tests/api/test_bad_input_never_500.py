@@ -50,3 +50,13 @@ def test_malformed_webhook_url_is_a_400(api, acme_keys, url):
     assert response.status_code == 400, response.content
     assert "URL" in response.json()["error"]
     assert not WebhookSubscription.objects.exists()
+
+
+def test_email_longer_than_the_column_is_a_400(api, acme_keys, never_group):
+    # Django's email check allows 320 characters; the column (and RFC 5321) hold 254.
+    email = ".".join(letter * 70 for letter in "abcd") + "@x.org"  # 289 characters
+    body = {"group_key": never_group.key, "recipient": {"name": "Ada", "email": email}}
+    response = api.post("/api/v1/credentials", acme_keys.issuer_key, body)
+    assert response.status_code == 400, response.content
+    assert response.json()["error_code"] == "validation_error"
+    assert not Credential.objects.exists()
