@@ -15,10 +15,15 @@ CUSTOM_FIELD = re.compile(r"^custom_[A-Za-z0-9_]{1,60}$")
 _url = URLValidator(schemes=["http", "https"])
 
 
+URL_MAX_LENGTH = 500
+
+
 def url(value, *, field: str) -> str:
     value = (value or "").strip()
     if not value:
         return ""
+    if len(value) > URL_MAX_LENGTH:  # the columns' size (Django's URL check allows 2048)
+        raise ValidationError(f"{field} is longer than {URL_MAX_LENGTH} characters.", field=field)
     try:
         _url(value)
     except django_exceptions.ValidationError:

@@ -60,3 +60,25 @@ def test_email_longer_than_the_column_is_a_400(api, acme_keys, never_group):
     assert response.status_code == 400, response.content
     assert response.json()["error_code"] == "validation_error"
     assert not Credential.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "path, body_of",
+    [
+        (
+            "/api/v1/credentials",
+            lambda group, url: {
+                "group_key": group.key,
+                "recipient": {"name": "Ada", "email": "a@x.org"},
+                "evidenceUrl": url,
+            },
+        ),
+        ("/api/v1/groups", lambda group, url: {"title": "Long image", "image": url}),
+    ],
+)
+def test_url_longer_than_its_column_is_a_400(api, acme_keys, never_group, path, body_of):
+    url = "https://example.org/" + "p" * 600  # Django's URL check allows 2048 characters
+    response = api.post(path, acme_keys.admin_key, body_of(never_group, url))
+    assert response.status_code == 400, response.content
+    assert "longer than 500" in response.json()["error"]
+    assert not Credential.objects.exists()
