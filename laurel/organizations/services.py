@@ -59,6 +59,19 @@ def _check_plan(plan: str) -> None:
         )
 
 
+def _clean_name(name) -> str:
+    name = str(name or "").strip()
+    if not name:
+        raise ValidationError("An organization needs a name.", field="name")
+    if len(name) > 200:
+        raise ValidationError("An organization's name is at most 200 characters.", field="name")
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # e.g. a command-line argument that was not UTF-8
+        raise ValidationError("The organization's name is not valid text.", field="name") from None
+    return name
+
+
 @transaction.atomic
 def create_organization(
     *,
@@ -71,9 +84,7 @@ def create_organization(
     door: str = Door.WEB,
 ) -> Organization:
     """A new organization with `owner` as its Owner; approved (with a key) if asked."""
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError("An organization needs a name.", field="name")
+    name = _clean_name(name)
     _check_plan(plan)
     if monthly_quota_override is not None and monthly_quota_override < 0:
         raise ValidationError("The monthly quota cannot be negative.", field="monthly_quota")
@@ -166,8 +177,8 @@ def update_organization_settings(*, actor: Actor, **changes) -> Organization:
     unknown = set(changes) - set(SETTINGS_FIELDS)
     if unknown:
         raise ValidationError(f"Unknown setting {sorted(unknown)[0]!r}.", field=sorted(unknown)[0])
-    if "name" in changes and not str(changes["name"] or "").strip():
-        raise ValidationError("An organization needs a name.", field="name")
+    if "name" in changes:
+        changes["name"] = _clean_name(changes["name"])
     organization = Organization.objects.select_for_update().get(pk=actor.organization.pk)
     for field, value in changes.items():
         setattr(organization, field, value.strip() if isinstance(value, str) else value)

@@ -81,6 +81,9 @@ def test_the_monthly_quota_override_is_stored():
         (["--owner-email", "f@example.org", "--plan", "gold"], "Unknown plan 'gold'"),
         (["--owner-email", "f@example.org", "--monthly-quota", "-1"], "cannot be negative"),
         (["--owner-email", "f@example.org", "--slug", "taken"], "'taken' is taken"),
+        (["--owner-email", "f@example.org", "--name", "N" * 201], "at most 200 characters"),
+        # Not UTF-8 on the command line (b"\xff"): Python hands it over as a lone surrogate.
+        (["--owner-email", "f@example.org", "--name", "Caf\udcff"], "not valid text"),
     ],
 )
 def test_bad_input_exits_non_zero_with_one_line_and_writes_nothing(org_factory, args, message):
