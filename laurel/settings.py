@@ -190,6 +190,11 @@ LAUREL_RESEND_COOLDOWN_DAYS = 7
 LAUREL_API_RATE_LIMIT_PER_KEY = int(os.environ.get("LAUREL_API_RATE_LIMIT_PER_KEY", "60"))
 LAUREL_API_RATE_LIMIT_PER_IP = int(os.environ.get("LAUREL_API_RATE_LIMIT_PER_IP", "100"))
 LAUREL_API_RATE_LIMIT_PERIOD_SECONDS = 60
+# Where the counts live: "database" (an atomic upsert in our own table; exact) or "cache"
+# (the cache's incr: exact with Redis). Redis by default when LAUREL_REDIS_URL is set.
+LAUREL_API_RATE_LIMIT_STORE = os.environ.get(
+    "LAUREL_API_RATE_LIMIT_STORE", "cache" if os.environ.get("LAUREL_REDIS_URL") else "database"
+)
 # Behind a load balancer, the client IP is the first X-Forwarded-For address.
 LAUREL_API_TRUST_X_FORWARDED_FOR = _env_bool("LAUREL_API_TRUST_X_FORWARDED_FOR", False)
 LAUREL_API_MAX_BODY_BYTES = int(os.environ.get("LAUREL_API_MAX_BODY_BYTES", str(1024 * 1024)))

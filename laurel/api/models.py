@@ -27,3 +27,19 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} → {self.status_code} {self.method} {self.path}"
+
+
+class RateLimitCounter(models.Model):
+    """Requests of one client in one rate-limit window, counted by one atomic upsert.
+
+    The database cache's incr is a read then a write, so concurrent requests could be
+    counted once; INSERT ... ON CONFLICT DO UPDATE ... RETURNING (SQLite and PostgreSQL)
+    counts every one. Rows of past windows are purged now and then (laurel.api.ratelimit).
+    """
+
+    bucket = models.CharField(primary_key=True, max_length=255)
+    hits = models.PositiveIntegerField(default=0)
+    expires_at = models.BigIntegerField(db_index=True)  # unix seconds
+
+    def __str__(self) -> str:
+        return f"{self.bucket}: {self.hits}"

@@ -1,14 +1,27 @@
-"""Fixed-window rate limits counted in the Django cache, so that every web process shares
-them (Redis when scaled out: its INCR is atomic; the database cache is shared too, but may
-under-count by the few requests that race within one instant)."""
+"""Fixed-window rate limits shared by every web process.
+
+Where they are counted (LAUREL_API_RATE_LIMIT_STORE): "database", the default without
+Redis, is one atomic upsert per window and client in our own table (exact: the database
+cache's incr is a read then a write, which loses concurrent requests); "cache", the default
+with LAUREL_REDIS_URL, is the cache's incr (Redis INCR: exact and atomic too).
+"""
 
 from __future__ import annotations
 
+import hashlib
 import math
+import random
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
+
+from laurel.api.models import RateLimitCounter
+
+# A window's first request sometimes clears the rows of windows that are over.
+PURGE_CHANCE = 0.02
 
 
 @dataclass(frozen=True)
@@ -35,8 +48,28 @@ def hit(scope: str, client: str, *, limit: int, period: int, now: float | None =
     """Count one request of `client` in `scope` and say where it stands."""
     now = time.time() if now is None else now
     window_start = int(now // period) * period
+    if len(client) > 64:  # e.g. a long X-Forwarded-For value: keys must fit their column
+        client = hashlib.sha256(client.encode("utf-8", "backslashreplace")).hexdigest()
     key = f"laurel:ratelimit:{scope}:{client}:{window_start}"
-    return Window(limit=limit, count=_count(key, period), reset_at=window_start + period)
+    if settings.LAUREL_API_RATE_LIMIT_STORE == "database":
+        count = _count_in_database(key, expires_at=window_start + period, now=now)
+    else:
+        count = _count(key, period)
+    return Window(limit=limit, count=count, reset_at=window_start + period)
+
+
+def _count_in_database(key: str, *, expires_at: int, now: float) -> int:
+    table = connection.ops.quote_name(RateLimitCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (bucket, hits, expires_at) VALUES (%s, 1, %s) "
+            f"ON CONFLICT (bucket) DO UPDATE SET hits = {table}.hits + 1 RETURNING hits",
+            [key, expires_at],
+        )
+        (count,) = cursor.fetchone()
+    if count == 1 and random.random() < PURGE_CHANCE:  # noqa: S311 - not a secret
+        RateLimitCounter.objects.filter(expires_at__lt=int(now)).delete()
+    return count
 
 
 def _count(key: str, period: int) -> int:
