@@ -64,8 +64,8 @@ class PageIn(Schema):
 class SearchIn(PageIn):
     email: str | None = None
     group_key: str | None = None
-    status: str | None = None
-    privacy: str | None = None
+    status: Literal["draft", "published", "revoked"] | None = None
+    privacy: Literal["public", "private"] | None = None
 
 
 class CredentialPage(Schema):

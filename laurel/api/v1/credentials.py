@@ -6,7 +6,7 @@ Each operation parses its input, calls one domain service or selector, and rende
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
@@ -70,8 +70,8 @@ class CredentialPage(Schema):
 class CredentialFilters(Schema):
     group: str | None = Field(None, description="A group key.")
     email: str | None = None
-    status: str | None = Field(None, description="draft, published or revoked")
-    privacy: str | None = None
+    status: Literal["draft", "published", "revoked"] | None = None
+    privacy: Literal["public", "private"] | None = None
     issued_after: datetime | None = None
     issued_before: datetime | None = None
     limit: int = Field(50, ge=1, le=200)
