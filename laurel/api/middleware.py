@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -54,14 +55,19 @@ def check_body_size(request: HttpRequest) -> None:
         raise _too_large() from None
 
 
-def _has_nul(value) -> bool:
+def _any_text(value, bad: Callable[[str], bool]) -> bool:
+    """Whether any string in decoded JSON (keys included) is `bad`."""
     if isinstance(value, str):
-        return "\x00" in value
+        return bad(value)
     if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+        return any(bad(k) or _any_text(v, bad) for k, v in value.items())
     if isinstance(value, list):
-        return any(_has_nul(item) for item in value)
+        return any(_any_text(item, bad) for item in value)
     return False
+
+
+def _has_nul(value) -> bool:
+    return _any_text(value, lambda text: "\x00" in text)
 
 
 def reject_nul_characters(request: HttpRequest) -> None:
@@ -84,17 +90,11 @@ def reject_nul_characters(request: HttpRequest) -> None:
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
-def _has_lone_surrogate(value) -> bool:
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return True
-        return False
-    if isinstance(value, dict):
-        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_lone_surrogate(item) for item in value)
+def _not_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
     return False
 
 
@@ -103,7 +103,7 @@ def reject_lone_surrogates(request: HttpRequest) -> None:
     if not _SURROGATE_ESCAPE.search(request.body):
         return
     try:
-        invalid = _has_lone_surrogate(json.loads(request.body))
+        invalid = _any_text(json.loads(request.body), _not_unicode)
     except ValueError:
         return  # not JSON: the operation answers invalid_json
     if invalid:
