@@ -55,19 +55,22 @@ def _clean_events(events: Iterable[str]) -> list[str]:
     return events
 
 
-@transaction.atomic
 def subscribe(
     *, actor: Actor, url: str, events: Iterable[str], description: str = ""
 ) -> WebhookSubscription:
     """A new subscription; its `secret` is shown to the caller once, now."""
     require(actor, "manage_settings")
-    return WebhookSubscription.objects.create(
-        organization=actor.organization,
-        url=_clean_url(url),
-        events=_clean_events(events),
-        description=(description or "")[:200],
-        secret=new_secret(),
-    )
+    # Checked before any transaction: resolving the host may take a while, and an open
+    # write transaction holds SQLite's lock for everybody.
+    url, events = _clean_url(url), _clean_events(events)
+    with transaction.atomic():
+        return WebhookSubscription.objects.create(
+            organization=actor.organization,
+            url=url,
+            events=events,
+            description=(description or "")[:200],
+            secret=new_secret(),
+        )
 
 
 @transaction.atomic
