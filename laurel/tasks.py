@@ -1,7 +1,7 @@
 """Shared helpers for background tasks (django-tasks with the django-tasks-db backend).
 
-Tasks take ids, not objects, and are enqueued only once the transaction that made their
-row commits, so a worker never looks for a row that is not there yet (or never will be).
+Tasks take ids, not objects, and reach the workers only once the transaction that made
+their row commits, so a worker never looks for a row that is not there yet (or never will be).
 Retries are ours: the backend runs a task once, so a task that wants another try
 re-enqueues itself with `run_after` set by `retry_delay`.
 """
@@ -19,9 +19,26 @@ from django_tasks.base import Task
 def enqueue_on_commit(
     task: Task, *args: Any, run_after: datetime | None = None, **kwargs: Any
 ) -> None:
-    """Enqueue `task(*args, **kwargs)` once the current transaction commits (at once outside one)."""
+    """Enqueue `task(*args, **kwargs)` so that workers see it once the current transaction
+    commits, never before (and never if it rolls back); at once outside a transaction."""
     runnable = task.using(run_after=run_after) if run_after else task
-    transaction.on_commit(lambda: runnable.enqueue(*args, **kwargs))
+    if _rows_in_our_database(runnable):
+        # The task row is written in this very transaction: it commits or rolls back with
+        # the rows it points to, at no extra commit (one fsync less per request).
+        runnable.enqueue(*args, **kwargs)
+    else:
+        transaction.on_commit(lambda: runnable.enqueue(*args, **kwargs))
+
+
+def _rows_in_our_database(task: Task) -> bool:
+    from django.db import router
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    return (
+        isinstance(task.get_backend(), DatabaseBackend)
+        and router.db_for_write(DBTaskResult) == transaction.get_connection().alias
+    )
 
 
 def retry_delay(attempts: int, *, base_seconds: float, cap_seconds: float = 6 * 3600) -> timedelta:
