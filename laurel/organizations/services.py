@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -36,7 +37,7 @@ from laurel.organizations.models import (
 )
 from laurel.organizations.permissions import Actor, require
 from laurel.organizations.rules import plan_has_feature, quota_allows, quota_month
-from laurel.organizations.selectors import active_signing_key, quota_status
+from laurel.organizations.selectors import active_signing_key
 from laurel.organizations.tenancy import get_scoped
 
 # --- organizations ---------------------------------------------------------------------
@@ -377,15 +378,16 @@ def count_recipient(
     """
     now = now or timezone.now()
     month = quota_month(now)
-    already = QuotaUsage.objects.filter(
-        organization=organization, month=month, email_normalized=email_normalized
-    ).exists()
-    if already:
+    # One query for both answers: is this recipient counted already, and how many are.
+    counts = QuotaUsage.objects.filter(organization=organization, month=month).aggregate(
+        used=Count("pk"), already=Count("pk", filter=Q(email_normalized=email_normalized))
+    )
+    if counts["already"]:
         return False
-    status = quota_status(organization, now=now)
-    if not quota_allows(already_counted=already, used=status.used, limit=status.limit):
+    used, limit = counts["used"], organization.monthly_quota
+    if not quota_allows(already_counted=False, used=used, limit=limit):
         raise QuotaExceeded(
-            f"Your organization has issued to {status.used} of its {status.limit} recipients "
+            f"Your organization has issued to {used} of its {limit} recipients "
             f"this month; it can issue to new recipients again next month or after upgrading."
         )
     QuotaUsage.objects.create(
