@@ -89,6 +89,11 @@ def test_allowing_private_targets_lets_loopback_subscribe(api, acme_keys, settin
         ("::ffff:10.0.0.1", False),
         ("fe80::1%eth0", False),
         ("ff02::1", False),
+        ("2002:7f00:1::", False),  # 6to4 wrapping 127.0.0.1
+        ("2002:808:808::", True),  # 6to4 wrapping 8.8.8.8
+        ("64:ff9b::a9fe:a9fe", False),  # NAT64 wrapping 169.254.169.254
+        ("::127.0.0.1", False),  # IPv4-compatible
+        ("::", False),
     ],
 )
 def test_public_address_rule(address, public):
