@@ -9,6 +9,10 @@ port, and POSTs /api/v1/credentials (issue and publish: recipient check, quota, 
 slot, Ed25519 signature, audit, queued email) to distinct recipients:
   - latency: one client, one request at a time (p50, p99);
   - throughput: N clients at once (credentials issued per second).
+Baselines measured in the same run (the machine is shared, so absolute figures drift with
+its load): GET /healthz against the same server (one database query; the floor of any
+request) and the bare signature (laurel.vc.proof.sign of a credential of the same shape,
+in this process). The issue p50 is also given as a ratio to the /healthz p50.
 Goal (issue 4): p50 <= 25 ms for one issue on this machine.
 """
 
@@ -120,6 +124,62 @@ class Client:
         return elapsed
 
 
+def healthz_latencies(base: str, count: int) -> list[float]:
+    session = requests.Session()
+    latencies = []
+    for _ in range(count):
+        started = time.perf_counter()
+        session.get(f"{base}/healthz", timeout=30).raise_for_status()
+        latencies.append(time.perf_counter() - started)
+    return latencies
+
+
+def signing_seconds(count: int = 200) -> float:
+    """The bare signature of one issued credential (build excluded), median of `count`."""
+    sys.path.insert(0, str(REPO))
+    from datetime import UTC, datetime
+
+    from laurel.vc import keys, proof
+    from laurel.vc.credential import (
+        AchievementInfo,
+        IssuerProfile,
+        Recipient,
+        StatusEntry,
+        build_credential,
+    )
+
+    base = "http://127.0.0.1:8000"
+    unsigned = build_credential(
+        credential_id=f"{base}/credential/{'a' * 32}",
+        issuer=IssuerProfile(id="did:web:127.0.0.1%3A8000:issuers:bench-academy", name="Bench"),
+        achievement=AchievementInfo(
+            id=f"{base}/issuers/bench-academy/groups/abcdefabcdef",
+            name="Benchmarking 101",
+            description="Benchmarking 101",
+            criteria="Benchmarking 101",
+        ),
+        recipient=Recipient(name="Recipient 1", email="recipient1@example.org"),
+        valid_from=datetime.now(UTC),
+        status=[StatusEntry(list_url=f"{base}/status/{'b' * 16}", index=7)],
+    )
+    key = keys.generate_key()
+    method = "did:web:127.0.0.1%3A8000:issuers:bench-academy#key-1"
+    timings = []
+    for second in range(count):
+        created = datetime(2025, 1, 1, 0, second // 60 % 60, second % 60, tzinfo=UTC)
+        started = time.perf_counter()
+        proof.sign(unsigned, private_key=key, verification_method=method, created=created)
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
+
+
+def load_average() -> str:
+    try:
+        return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(int(round(fraction * (len(ordered) - 1))), len(ordered) - 1)]
@@ -137,15 +197,28 @@ def measure(name: str, env: dict, requests_count: int, clients: int) -> None:
         client = Client(base, key, group["key"])
         for _ in range(20):  # warm up every web process and its connection
             client.issue()
+        load_before = load_average()
+        healthz = healthz_latencies(base, requests_count)
         latencies = [client.issue() for _ in range(requests_count)]
         throughput, errors = concurrent_throughput(base, key, group["key"], requests_count, clients)
+        signing = signing_seconds()
     finally:
         stop_server(server)
-    print(f"\n{name}")
+    issue_p50, healthz_p50 = percentile(latencies, 0.5), percentile(healthz, 0.5)
+    print(f"\n{name} (load average before: {load_before}; after: {load_average()})")
+    print(
+        f"  baseline GET /healthz, 1 client, {requests_count} requests: "
+        f"p50 {healthz_p50 * 1000:.1f} ms, p99 {percentile(healthz, 0.99) * 1000:.1f} ms"
+    )
+    print(f"  baseline bare signature (proof.sign, in this process): {signing * 1000:.2f} ms")
     print(
         f"  latency, 1 client, {requests_count} issues: p50 {percentile(latencies, 0.5) * 1000:.1f} ms, "
         f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms, "
         f"mean {statistics.mean(latencies) * 1000:.1f} ms"
+    )
+    print(
+        f"  issue p50 = {issue_p50 / healthz_p50:.1f} x GET /healthz p50; "
+        f"the signature is {signing / issue_p50:.0%} of it"
     )
     print(
         f"  throughput, {clients} clients: {throughput:.0f} credentials issued/s"
