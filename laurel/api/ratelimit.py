@@ -12,11 +12,13 @@ import hashlib
 import math
 import random
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 
 from laurel.api.models import RateLimitCounter
 
@@ -42,6 +44,28 @@ class Window:
 
     def retry_after(self, now: float) -> int:
         return max(math.ceil(self.reset_at - now), 1)
+
+
+@contextmanager
+def counting_together() -> Iterator[None]:
+    """Around one request's hits: on PostgreSQL, one transaction whose commit does not wait
+    for the disk (SET LOCAL synchronous_commit TO OFF).
+
+    Two autocommitted upserts cost two WAL flushes, ~4 ms each on a loaded machine; a crash
+    can at worst forget the last instant's counts, which only a counter can afford (the
+    setting is local to this transaction, so nothing else loses durability).
+    """
+    if (
+        settings.LAUREL_API_RATE_LIMIT_STORE != "database"
+        or connection.vendor != "postgresql"
+        or connection.in_atomic_block
+    ):
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        yield
 
 
 def hit(scope: str, client: str, *, limit: int, period: int, now: float | None = None) -> Window:
