@@ -23,6 +23,7 @@ from jsonschema import Draft201909Validator, FormatChecker
 
 from laurel.vc.errors import SchemaError, VCError
 from laurel.vc.loader import CREDENTIALS_V2, OB_V3P0, OB_V3P0_EXTENSIONS
+from laurel.vc.text import check_text, refuse_control_characters
 
 SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"
 ACHIEVEMENT_CREDENTIAL_SCHEMA = (
@@ -229,6 +230,49 @@ def _check_attributes(attributes: Mapping[str, str]) -> None:
             raise VCError(f"custom attribute {name!r} must be text, got {type(value).__name__}")
 
 
+def _check_texts(
+    credential_id: str,
+    issuer: IssuerProfile,
+    achievement: AchievementInfo,
+    recipient: Recipient,
+    evidence_url: str | None,
+    attributes: Mapping[str, str],
+    status: Sequence[StatusEntry],
+) -> None:
+    # Control characters (see laurel/vc/text.py) would make a signature that JavaScript
+    # verifiers reject: refuse them here, naming the field the user typed them into.
+    texts = [
+        ("credential id", credential_id),
+        ("issuer id", issuer.id),
+        ("issuer name", issuer.name),
+        ("issuer url", issuer.url),
+        ("issuer email", issuer.email),
+        ("issuer image", issuer.image),
+        ("achievement id", achievement.id),
+        ("achievement name", achievement.name),
+        ("achievement description", achievement.description),
+        ("achievement criteria", achievement.criteria),
+        ("achievement image", achievement.image),
+        ("achievement type", achievement.achievement_type),
+        ("recipient name", recipient.name),
+        ("recipient salt", recipient.salt),
+        ("evidence url", evidence_url),
+    ]
+    for skill in achievement.skills:
+        texts += [
+            ("skill name", skill.name),
+            ("skill url", skill.url),
+            ("skill description", skill.description),
+            ("skill framework", skill.framework),
+            ("skill code", skill.code),
+        ]
+    for name, value in attributes.items():
+        texts += [("custom attribute name", name), (f"custom attribute {name!r}", value)]
+    texts += [("status list url", entry.list_url) for entry in status]
+    for label, value in texts:
+        check_text(label, value)
+
+
 def build_credential(
     *,
     credential_id: str,
@@ -251,6 +295,7 @@ def build_credential(
     """
     attributes = dict(custom_attributes or {})
     _check_attributes(attributes)
+    _check_texts(credential_id, issuer, achievement, recipient, evidence_url, attributes, status)
     context = [CREDENTIALS_V2, OB_V3P0] + ([OB_V3P0_EXTENSIONS] if schema else [])
     credential: dict[str, Any] = {
         "@context": context,
@@ -274,6 +319,7 @@ def build_credential(
         credential["credentialSchema"] = [
             {"id": ACHIEVEMENT_CREDENTIAL_SCHEMA, "type": SCHEMA_VALIDATOR_TYPE}
         ]
+    refuse_control_characters(credential, "the credential")  # whatever _check_texts missed
     validate_schema(credential)
     return credential
 

@@ -23,3 +23,12 @@ class ProofError(VCError):
 
 class ResolutionError(VCError):
     """A DID document, status list or JSON-LD context could not be obtained."""
+
+
+class ControlCharacterError(VCError):
+    """Text holds a control character that JSON-LD processors canonicalize differently.
+
+    PyLD writes U+0000-U+001F (but tab, newline, carriage return) and U+007F as they are;
+    jsonld.js (every Digital Bazaar verifier) escapes them, so a signature over such text
+    would not verify there. Laurel refuses to build or sign it.
+    """

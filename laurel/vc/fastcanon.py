@@ -37,6 +37,7 @@ from laurel.vc.loader import (
     OB_V3P0_EXTENSIONS,
     document_loader,
 )
+from laurel.vc.text import CONTROL_CHARACTERS
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 # Laurel's documents nest four or five levels deep. Deeper ones go to the generic path,
@@ -314,11 +315,16 @@ def _iri(value: Any) -> str:
     return checked
 
 
-_NEEDS_ESCAPE = re.compile(r'[\\\t\n\r"]')
+# What PyLD escapes, and the control characters it does not escape but jsonld.js does
+# (see laurel/vc/text.py): those send the document to the generic path, where proof.sign
+# refuses it.
+_NEEDS_ESCAPE = re.compile('[\\\\\t\n\r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
 
 
 def _literal(value: str, datatype: str = "") -> str:
     """A literal in PyLD's N-Quads form: it escapes \\ \\t \\n \\r and " only."""
+    if CONTROL_CHARACTERS.search(value) is not None:
+        raise Unsupported("a control character PyLD and jsonld.js write differently")
     escaped = (
         value
         if not _NEEDS_ESCAPE.search(value)

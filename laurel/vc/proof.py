@@ -29,6 +29,7 @@ from laurel.vc.errors import ProofError, SafeModeError, VCError
 from laurel.vc.jsonld import canonize_generic
 from laurel.vc.keys import public_key_from_multikey
 from laurel.vc.loader import CREDENTIALS_V2, DATA_INTEGRITY_V2
+from laurel.vc.text import check_text, refuse_control_characters
 
 PROOF_TYPE = "DataIntegrityProof"
 CRYPTOSUITE = "eddsa-rdfc-2022"
@@ -144,9 +145,11 @@ def sign(
 ) -> dict:
     """A copy of ``document`` with ``"proof": [DataIntegrityProof eddsa-rdfc-2022]``.
 
-    Refuses (SafeModeError) a document with undefined terms and (SchemaError) an Open
-    Badges credential that fails the OB 3.0 schema; a document that already has a proof
-    is refused (VCError) rather than silently given a second one.
+    Refuses (SafeModeError) a document with undefined terms, (SchemaError) an Open
+    Badges credential that fails the OB 3.0 schema and (ControlCharacterError) text with
+    a control character other than tab, newline and carriage return, which JavaScript
+    verifiers canonicalize differently; a document that already has a proof is refused
+    (VCError) rather than silently given a second one.
     """
     if not isinstance(document, dict):
         raise VCError("only a JSON object can be signed")
@@ -163,8 +166,13 @@ def sign(
         "proofPurpose": PROOF_PURPOSE,
     }
     # The fast canonical form first (it never raises): a document it accepts has a known,
-    # shallow shape, which lets the quick schema validator look at it.
+    # shallow shape, which lets the quick schema validator look at it. It accepts no
+    # control character that jsonld.js would write differently (see laurel/vc/text.py);
+    # any other document is searched for them here, before anything is signed.
+    check_text("the verification method", verification_method)
     canonical = _canonize_fast(document)
+    if canonical is None:
+        refuse_control_characters(document)
     if _is_ob_credential(document):
         signed_shape = document | {"proof": [proof | {"proofValue": "z"}]}
         if canonical is None or not fastschema.accepts(signed_shape):

@@ -18,8 +18,14 @@ RESOLVE = resolver_for(
     did_web_document(DID, [VerificationKey("key-1", public_multikey(KEY.public_key()))])
 )
 
-# Any Unicode text JSON and UTF-8 can carry (no lone surrogates), hostile parts included.
-TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60)
+# Any Unicode text JSON and UTF-8 can carry (no lone surrogates), hostile parts included,
+# but the C0 controls build_credential refuses (all but tab, newline, CR; and DEL).
+REFUSED = [chr(c) for c in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)]
+TEXT = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters=REFUSED),
+    min_size=1,
+    max_size=60,
+)
 EMAIL = st.emails()
 
 
