@@ -751,3 +751,96 @@ def test_the_harness_answers_unreadable_input_with_a_one_line_error(script):
     assert completed.stdout.count("\n") == 1
     assert json.loads(completed.stdout)["error"].startswith("input is not JSON")
     assert completed.stderr == ""
+
+
+# --- control characters: whatever build_credential accepts verifies in JavaScript ----------
+
+REFUSED_CONTROLS = [chr(c) for c in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)]
+ACCEPTED_SAMPLES = {
+    "every accepted character below U+00A0": "".join(
+        chr(c) for c in range(0xA0) if chr(c) not in REFUSED_CONTROLS
+    ),
+    "tab, newline, carriage return": "a\tb\nc\rd\r\ne",
+    "emoji": "🎓 👩🏽‍🚀 🇫🇷 \U0010fffd",
+    "right to left": "\u202eabc\u202c עברית العربية \u200f\u2066x\u2069",
+    "combining marks": "e\u0301\u0301 a\u0308 \u0915\u094d\u0937",
+    "line and paragraph separators": "a\u2028b\u2029c\u0085d\ufeff\u200b\u200d",
+}
+
+
+@pytest.fixture(scope="module")
+def control_character_verdicts(laurel_issuer) -> dict[str, dict]:
+    """Laurel-signed badges whose every text holds one accepted sample, verified in JS;
+    and one with a backspace signed bypassing sign's refusal, to show why it exists."""
+    jobs, names = [], []
+    for number, (name, text) in enumerate(ACCEPTED_SAMPLES.items()):
+        badge = _laurel_badge(
+            9000 + number,
+            recipient=Recipient(name=f"Ada {text}", email="ada@example.org"),
+            achievement=AchievementInfo(
+                id=f"{LAUREL_BASE}/achievements/controls",
+                name=f"Controls {text}",
+                description=text,
+                criteria=text,
+            ),
+            custom_attributes={f"Note {text}": text},
+        )
+        signed = sign(
+            badge,
+            private_key=laurel_issuer.active,
+            verification_method=laurel_issuer.active_method,
+            created=SIGNED_ON,
+        )
+        names.append(name)
+        jobs.append(
+            {"credential": signed, "didDocuments": {LAUREL_DID: laurel_issuer.did_document}}
+        )
+    names.append("backspace, signed around the refusal")
+    jobs.append(
+        {
+            "credential": _signed_without_the_refusal(laurel_issuer, "Ada\bLovelace"),
+            "didDocuments": {LAUREL_DID: laurel_issuer.did_document},
+        }
+    )
+    return dict(zip(names, verify_in_js(jobs), strict=True))
+
+
+def _signed_without_the_refusal(issuer: LaurelIssuer, name: str) -> dict:
+    from laurel.vc.proof import base58btc, hash_data
+
+    badge = _laurel_badge(9999)
+    badge["credentialSubject"]["name"] = name
+    proof = {
+        "type": "DataIntegrityProof",
+        "created": "2025-01-02T03:04:05Z",
+        "verificationMethod": issuer.active_method,
+        "cryptosuite": "eddsa-rdfc-2022",
+        "proofPurpose": "assertionMethod",
+    }
+    signature = issuer.active.sign(hash_data(badge, {"@context": badge["@context"], **proof}))
+    return badge | {"proof": [proof | {"proofValue": "z" + base58btc(signature)}]}
+
+
+@pytest.mark.parametrize("sample", list(ACCEPTED_SAMPLES))
+def test_every_text_build_credential_accepts_verifies_in_javascript(
+    control_character_verdicts, sample
+):
+    verdict = control_character_verdicts[sample]
+    assert verdict["verified"], verdict["errors"]
+
+
+def test_a_backspace_signed_with_pylds_escaping_fails_in_javascript(control_character_verdicts):
+    # Why build_credential and sign refuse these characters: PyLD writes U+0008 raw,
+    # jsonld.js writes "\b", so the signed bytes differ.
+    verdict = control_character_verdicts["backspace, signed around the refusal"]
+    assert not verdict["verified"]
+
+
+@pytest.mark.parametrize("control", REFUSED_CONTROLS)
+def test_build_credential_refuses_every_control_character_javascript_escapes_differently(
+    control,
+):
+    from laurel.vc.errors import ControlCharacterError
+
+    with pytest.raises(ControlCharacterError, match=f"U\\+{ord(control):04X}"):
+        _laurel_badge(1, recipient=Recipient(name=f"Ada{control}", email="ada@example.org"))
