@@ -315,16 +315,18 @@ def _iri(value: Any) -> str:
     return checked
 
 
-# What PyLD escapes, and the control characters it does not escape but jsonld.js does
-# (see laurel/vc/text.py): those send the document to the generic path, where proof.sign
-# refuses it.
-_NEEDS_ESCAPE = re.compile('[\\\\\t\n\r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
+# What PyLD escapes; and what sends the document to the generic path: the control
+# characters PyLD does not escape but jsonld.js does (see laurel/vc/text.py), which
+# proof.sign refuses, and lone surrogates, which no UTF-8 text can carry (PyLD's path
+# reports them). Literals are the only text of the output not checked otherwise.
+_NEEDS_ESCAPE = re.compile('[\\\\\t\n\r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]')
+_REFUSED = re.compile(CONTROL_CHARACTERS.pattern[:-1] + "\ud800-\udfff]")
 
 
 def _literal(value: str, datatype: str = "") -> str:
     """A literal in PyLD's N-Quads form: it escapes \\ \\t \\n \\r and " only."""
-    if CONTROL_CHARACTERS.search(value) is not None:
-        raise Unsupported("a control character PyLD and jsonld.js write differently")
+    if _REFUSED.search(value) is not None:
+        raise Unsupported("a control character jsonld.js writes differently, or a lone surrogate")
     escaped = (
         value
         if not _NEEDS_ESCAPE.search(value)
@@ -382,7 +384,7 @@ def _node(obj: Any, ctx: Context, graph: _Graph, depth: int = 0) -> str | int:
         ctx, type_objects = ctx.for_types(types)
         for type_object in type_objects:
             if prefix is not None:
-                ground.append(prefix + RDF_TYPE + " " + type_object + " .\n")
+                ground.append(f"{prefix}{RDF_TYPE} {type_object} .\n")
             else:
                 graph.quads.append((subject, RDF_TYPE, type_object))
     properties = ctx.properties
@@ -402,8 +404,8 @@ def _node(obj: Any, ctx: Context, graph: _Graph, depth: int = 0) -> str | int:
                     item_object = _literal(item)
             else:
                 item_object = _object(term, item, ctx, graph, depth)
-            if prefix is not None and isinstance(item_object, str):
-                ground.append(prefix + predicate + " " + item_object + " .\n")
+            if prefix is not None and item_object.__class__ is str:
+                ground.append(f"{prefix}{predicate} {item_object} .\n")
             else:
                 graph.quads.append((subject, predicate, item_object))
     return subject
@@ -475,10 +477,10 @@ def _first_degree_hashes(graph: _Graph) -> list[str]:
     for s, p, o in graph.quads:
         if isinstance(s, int):
             o_text = o if isinstance(o, str) else ("_:a" if o == s else "_:z")
-            mentions[s].append("_:a " + p + " " + o_text + " .\n")
+            mentions[s].append(f"_:a {p} {o_text} .\n")
         if isinstance(o, int) and o != s:
             s_text = s if isinstance(s, str) else "_:z"
-            mentions[o].append(s_text + " " + p + " _:a .\n")
+            mentions[o].append(f"{s_text} {p} _:a .\n")
     hashes = []
     for lines in mentions:
         lines.sort()
@@ -557,13 +559,11 @@ def _canonize(document: Any) -> str:
     labels = _canonical_labels(graph)
     lines = graph.ground
     for s, p, o in graph.quads:
-        s_text = labels[s] if isinstance(s, int) else s
-        o_text = labels[o] if isinstance(o, int) else o
-        lines.append(s_text + " " + p + " " + o_text + " .\n")
+        s_text = labels[s] if s.__class__ is int else s
+        o_text = labels[o] if o.__class__ is int else o
+        lines.append(f"{s_text} {p} {o_text} .\n")
     lines.sort()
-    text = "".join(lines)
-    text.encode("utf-8")  # lone surrogates: let the generic path report them
-    return text
+    return "".join(lines)  # valid Unicode: every literal was checked for lone surrogates
 
 
 def _merge_repeated_statements(graph: _Graph) -> None:
