@@ -241,7 +241,7 @@ def _check_texts(
 ) -> None:
     # Control characters (see laurel/vc/text.py) would make a signature that JavaScript
     # verifiers reject: refuse them here, naming the field the user typed them into.
-    texts = [
+    texts: list[tuple[str, str | None]] = [
         ("credential id", credential_id),
         ("issuer id", issuer.id),
         ("issuer name", issuer.name),
@@ -269,8 +269,8 @@ def _check_texts(
     for name, value in attributes.items():
         texts += [("custom attribute name", name), (f"custom attribute {name!r}", value)]
     texts += [("status list url", entry.list_url) for entry in status]
-    for label, value in texts:
-        check_text(label, value)
+    for label, text in texts:
+        check_text(label, text)
 
 
 def build_credential(

@@ -475,16 +475,17 @@ def _first_degree_hashes(graph: _Graph) -> list[str]:
     it, itself written _:a and every other blank node _:z, hashed with SHA-256."""
     mentions: list[list[str]] = [[] for _ in range(graph.blank_nodes)]
     for s, p, o in graph.quads:
-        if isinstance(s, int):
-            o_text = o if isinstance(o, str) else ("_:a" if o == s else "_:z")
-            mentions[s].append(f"_:a {p} {o_text} .\n")
-        if isinstance(o, int) and o != s:
-            s_text = s if isinstance(s, str) else "_:z"
-            mentions[o].append(f"{s_text} {p} _:a .\n")
+        if s.__class__ is int:
+            o_text = o if o.__class__ is str else ("_:a" if o == s else "_:z")
+            mentions[s].append(f"_:a {p} {o_text} .\n")  # type: ignore[index]
+        if o.__class__ is int and o != s:
+            s_text = s if s.__class__ is str else "_:z"
+            mentions[o].append(f"{s_text} {p} _:a .\n")  # type: ignore[index]
+    sha256 = hashlib.sha256
     hashes = []
     for lines in mentions:
         lines.sort()
-        hashes.append(hashlib.sha256("".join(lines).encode("utf-8")).hexdigest())
+        hashes.append(sha256("".join(lines).encode()).hexdigest())
     return hashes
 
 
