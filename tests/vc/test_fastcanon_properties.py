@@ -117,7 +117,10 @@ TROUBLE = [
 # The C0 control characters build_credential refuses (PyLD writes them raw, jsonld.js
 # escapes them): tab, newline and carriage return stay in the hostile text above.
 REFUSED_CONTROLS = [chr(c) for c in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)]
-any_accepted_text = st.text(st.characters(blacklist_characters=REFUSED_CONTROLS), max_size=5)
+any_accepted_text = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters=REFUSED_CONTROLS),
+    max_size=5,
+)
 short_text = st.lists(
     st.one_of(st.sampled_from(TROUBLE), any_accepted_text), min_size=0, max_size=6
 ).map("".join)
