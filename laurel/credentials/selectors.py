@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from laurel.credentials import validation
 from laurel.credentials.models import Credential, CredentialGroup, StatusList
 from laurel.credentials.rules import (
     PriorCredential,
@@ -58,8 +59,10 @@ def credentials(
     if privacy:
         queryset = queryset.filter(privacy=privacy)
     if issued_after:
+        issued_after = validation.moment(issued_after, field="issued_after")
         queryset = queryset.filter(issued_on__gte=issued_after)
     if issued_before:
+        issued_before = validation.moment(issued_before, field="issued_before")
         queryset = queryset.filter(issued_on__lt=issued_before)
     return queryset.order_by("-created_at", "id")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.core import exceptions as django_exceptions
 from django.core.validators import URLValidator, validate_email
@@ -111,11 +111,17 @@ def moment(value, *, field: str) -> datetime | None:
         return None
     if not isinstance(value, datetime) or value.tzinfo is None:
         raise ValidationError(f"{field} must be a date and time with a time zone.", field=field)
-    # Bounded so that the expiry policy (up to 1000 years) and time zones stay in range.
+    # In UTC: an offset the database cannot hold (PostgreSQL's end at ±15:59) is gone, and
+    # bounded so that the expiry policy (up to 1000 years) and time zones stay in range.
+    out_of_range = ValidationError(
+        f"{field} must be between the years {MIN_YEAR} and {MAX_YEAR}.", field=field
+    )
+    try:
+        value = value.astimezone(UTC)
+    except OverflowError:
+        raise out_of_range from None
     if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise ValidationError(
-            f"{field} must be between the years {MIN_YEAR} and {MAX_YEAR}.", field=field
-        )
+        raise out_of_range
     return value
 
 

@@ -102,3 +102,35 @@ def test_hyperstack_search_refuses_unknown_filter_values(api, acme_keys, field, 
     response = api.post("/v1/credentials/search", acme_keys.issuer_key, {field: value})
     assert response.status_code == 400
     assert response.json()["error_code"] == "validation_error"
+
+
+def test_a_date_filter_in_a_far_time_zone_is_read_in_utc(api, acme_keys, three_credentials):
+    old, recent, _ = three_credentials
+    # +20:41 is more than PostgreSQL can store as an offset; it is the same instant in UTC.
+    cutoff = (timezone.now() - timedelta(days=10)).astimezone(timezone.get_fixed_timezone(1241))
+    query = "issued_before=" + cutoff.strftime("%Y-%m-%dT%H:%M:%S%z").replace("+", "%2B")
+    assert old.id in listed(api, acme_keys.issuer_key, query)
+    assert recent.id not in listed(api, acme_keys.issuer_key, query)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "issued_before=0001-01-01T00:00:00%2B20:41",  # before year 1 in UTC
+        "issued_after=9999-12-31T23:59:59-20:00",  # after year 9999 in UTC
+        "issued_after=0894-03-01T09:49:50Z",
+    ],
+)
+def test_a_date_filter_out_of_range_is_a_400(api, acme_keys, query):
+    response = api.get(f"/api/v1/credentials?{query}", acme_keys.issuer_key)
+    assert response.status_code == 400, response.content
+    assert response.json()["error_code"] == "validation_error"
+    assert "between the years" in response.json()["error"]
+
+
+def test_an_issue_date_in_a_far_time_zone_is_stored_in_utc(api, acme_keys, never_group):
+    sent = {**body(never_group), "issued_on": "2026-01-01T20:57:14+20:41"}
+    response = api.post("/api/v1/credentials", acme_keys.issuer_key, sent)
+    assert response.status_code == 201, response.content
+    stored = Credential.objects.get(pk=response.json()["id"])
+    assert stored.issued_on.isoformat() == "2026-01-01T00:16:14+00:00"
