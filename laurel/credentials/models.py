@@ -29,6 +29,11 @@ def new_status_list_id() -> str:
     return secrets.token_urlsafe(12)
 
 
+def new_index_key() -> str:
+    """The secret that scatters a list's slots (laurel.vc.status_list.scattered_index)."""
+    return secrets.token_hex(16)
+
+
 class Privacy(models.TextChoices):
     PUBLIC = "public", "Public"
     PRIVATE = "private", "Private"
@@ -99,7 +104,11 @@ class StatusList(models.Model):
     length = models.PositiveIntegerField(default=131072)
     # laurel.vc.status_list.Bitstring.encode(): "u" + base64url(gzip(bits)).
     encoded_list = models.TextField()
+    # How many slots are taken; the n-th credential's index is scattered_index(n, index_key)
+    # so that indexes say nothing about who was issued when (empty key: taken in order, as
+    # lists made before scattering did).
     next_index = models.PositiveIntegerField(default=0)
+    index_key = models.CharField(max_length=64, blank=True, default=new_index_key)
     # The signed BitstringStatusListCredential, re-signed whenever a bit flips.
     document = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db import connection
 from django.utils import timezone
 
 from laurel.credentials.models import StatusList
@@ -14,25 +15,47 @@ from laurel.organizations.selectors import active_signing_key
 def allocate_slot(
     organization: Organization, *, now: datetime | None = None
 ) -> tuple[StatusList, int]:
-    """Take the next free index of the organization's revocation list (a new list when full).
+    """Take a free index of the organization's revocation list (a new list when full).
 
-    The list row is locked (SELECT ... FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE
-    transactions serialize writers), so two publishes never take the same index; the
-    unique (status_list, index) constraint on Credential is the last line of defence.
+    The slot is counted by one UPDATE ... RETURNING on the newest list (it locks the row, so
+    two publishes never take the same one; the unique (status_list, index) constraint on
+    Credential is the last line of defence), and the index is the list's scattered_index
+    of that count: random-looking, never repeated.
     """
-    status_list = (
-        StatusList.objects.select_for_update()
-        .filter(organization=organization, purpose=StatusList.Purpose.REVOCATION)
-        .order_by("-created_at", "-id")
-        .first()
+    from laurel.vc.status_list import scattered_index
+
+    status_list = _take_next_position(organization)
+    if status_list is None:
+        _create_list(organization, now=now)
+        status_list = _take_next_position(organization)
+    position = status_list.next_index - 1
+    index = scattered_index(
+        position, length=status_list.length, key=status_list.index_key.encode("ascii")
     )
-    if status_list is None or status_list.is_full:
-        status_list = _create_list(organization, now=now)
-        status_list = StatusList.objects.select_for_update().get(pk=status_list.pk)
-    index = status_list.next_index
-    status_list.next_index = index + 1
-    status_list.save(update_fields=["next_index"])
     return status_list, index
+
+
+_TAKEN_FIELDS = ("id", "organization_id", "list_id", "purpose", "length", "next_index", "index_key")
+
+
+def _take_next_position(organization: Organization) -> StatusList | None:
+    """Count one more slot on the newest revocation list with room; None when it is full."""
+    table = connection.ops.quote_name(StatusList._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(field) for field in _TAKEN_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET next_index = next_index + 1 "
+            f"WHERE id = (SELECT id FROM {table} WHERE organization_id = %s AND purpose = %s "
+            f"ORDER BY created_at DESC, id DESC LIMIT 1) AND next_index < length "
+            f"RETURNING {columns}",
+            [organization.pk, StatusList.Purpose.REVOCATION],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    status_list = StatusList.from_db(connection.alias, list(_TAKEN_FIELDS), row)
+    status_list.organization = organization
+    return status_list
 
 
 def _create_list(organization: Organization, *, now: datetime | None) -> StatusList:

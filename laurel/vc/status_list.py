@@ -11,6 +11,8 @@ from __future__ import annotations
 import base64
 import binascii
 import gzip
+import hashlib
+import hmac
 import zlib
 from datetime import UTC, datetime
 
@@ -103,6 +105,34 @@ def _gunzip(raw: bytes) -> bytes:
     if not decompressor.eof:
         raise VCError("status list encodedList is truncated GZIP data")
     return bits
+
+
+def scattered_index(position: int, *, length: int, key: bytes) -> int:
+    """The index in a list of `length` bits for its `position`-th credential (0, 1, 2, ...).
+
+    A keyed permutation of range(length): each position gets its own index, and without
+    the list's secret `key` nobody can tell from an index which credentials were issued
+    together or in what order (the Bitstring Status List's herd privacy; indexes handed
+    out one after the other would give that away). An empty key is the identity, for
+    lists whose slots were taken in order. A 4-round Feistel network on the smallest even
+    number of bits that holds `length`, HMAC-SHA256 as its round function, walking the
+    cycle until the value falls inside the list.
+    """
+    if not 0 <= position < length:
+        raise VCError(f"position {position} is outside a status list of {length} entries")
+    if not key:
+        return position
+    half = max((length - 1).bit_length() + 1, 2) // 2
+    mask = (1 << half) - 1
+    value = position
+    while True:
+        left, right = value >> half, value & mask
+        for round_number in range(4):
+            digest = hmac.digest(key, b"%d:%d" % (round_number, right), hashlib.sha256)
+            left, right = right, left ^ (int.from_bytes(digest[:8], "big") & mask)
+        value = (left << half) | right
+        if value < length:
+            return value
 
 
 def status_entry(list_url: str, index: int, purpose: str = "revocation") -> dict:

@@ -12,10 +12,11 @@ import threading
 import pytest
 from django.db import connection
 
-from laurel.credentials.models import Credential
+from laurel.credentials.models import Credential, StatusList
 from laurel.credentials.services import issue
 from laurel.organizations.errors import CredentialExists, QuotaExceeded
 from laurel.organizations.models import QuotaUsage
+from laurel.vc.status_list import scattered_index
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -137,4 +138,9 @@ def test_parallel_publishes_take_distinct_status_list_slots(owner, never_group):
         )
     )
     assert len(set(slots)) == 6
-    assert sorted(index for _, index in slots) == list(range(6))
+    (status_list,) = StatusList.objects.filter(organization=owner.organization)
+    assert status_list.next_index == 6  # six slots counted, none lost, none twice
+    assert sorted(index for _, index in slots) == sorted(
+        scattered_index(n, length=status_list.length, key=status_list.index_key.encode())
+        for n in range(6)
+    )

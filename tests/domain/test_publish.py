@@ -14,6 +14,7 @@ from laurel.organizations.errors import InvalidStatus
 from laurel.organizations.selectors import did_document
 from laurel.vc.proof import verify_proof
 from laurel.vc.resolver import Resolver
+from laurel.vc.status_list import scattered_index
 from laurel.vc.verify import verify_credential
 
 
@@ -122,10 +123,41 @@ def test_each_published_credential_takes_its_own_slot_in_one_status_list(owner, 
         )
     )
     assert len({list_id for list_id, _ in slots}) == 1
-    assert sorted(index for _, index in slots) == [0, 1, 2]
     status_list = StatusList.objects.get(organization=owner.organization)
     assert status_list.next_index == 3
     assert status_list.length >= 131072
+    key = status_list.index_key.encode()
+    assert len(key) == 32
+    assert sorted(index for _, index in slots) == sorted(
+        scattered_index(position, length=status_list.length, key=key) for position in range(3)
+    )
+
+
+def test_slots_are_scattered_over_the_list_not_handed_out_in_order(owner, never_group):
+    for n in range(6):
+        issue(
+            actor=owner,
+            group_key=never_group.key,
+            recipient_name="R",
+            recipient_email=f"r{n}@example.org",
+        )
+    indexes = set(
+        Credential.objects.filter(group=never_group).values_list("status_list_index", flat=True)
+    )
+    assert len(indexes) == 6
+    assert indexes != set(range(6))  # what handing them out in order would give
+
+
+def test_a_list_made_before_scattering_goes_on_taking_slots_in_order(owner, never_group):
+    issue(
+        actor=owner, group_key=never_group.key, recipient_name="R", recipient_email="r0@example.org"
+    )
+    old = StatusList.objects.get(organization=owner.organization)
+    StatusList.objects.filter(pk=old.pk).update(index_key="")  # arranged: as migrated
+    credential = issue(
+        actor=owner, group_key=never_group.key, recipient_name="R", recipient_email="r1@example.org"
+    )
+    assert Credential.objects.get(pk=credential.pk).status_list_index == 1
 
 
 def test_a_full_status_list_makes_way_for_a_new_one(owner, never_group):
@@ -139,7 +171,12 @@ def test_a_full_status_list_makes_way_for_a_new_one(owner, never_group):
     )
     stored = Credential.objects.get(pk=credential.pk)
     assert stored.status_list_id != first.pk
-    assert stored.status_list_index == 0
+    second = StatusList.objects.get(pk=stored.status_list_id)
+    assert second.next_index == 1
+    assert second.index_key != first.index_key
+    assert stored.status_list_index == scattered_index(
+        0, length=second.length, key=second.index_key.encode()
+    )
 
 
 @pytest.mark.parametrize("status", ["published", "revoked"])

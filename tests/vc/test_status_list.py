@@ -9,6 +9,7 @@ from laurel.vc.status_list import (
     MIN_LENGTH,
     Bitstring,
     build_status_list_credential,
+    scattered_index,
     status_entry,
 )
 
@@ -162,3 +163,38 @@ def test_the_status_list_credential_has_the_vc2_shape():
     assert subject["type"] == "BitstringStatusList"
     assert subject["statusPurpose"] == "revocation"
     assert Bitstring.decode(subject["encodedList"]).get(7)
+
+
+# --- scattered indexes ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("length", [1, 2, 3, 8, 1000, 4096, MIN_LENGTH])
+def test_scattered_indexes_give_every_position_its_own_index(length):
+    key = b"k" * 16
+    indexes = {scattered_index(position, length=length, key=key) for position in range(length)}
+    assert indexes == set(range(length))
+
+
+def test_scattered_indexes_do_not_follow_the_order_of_issue():
+    first = [
+        scattered_index(position, length=MIN_LENGTH, key=b"list-key") for position in range(64)
+    ]
+    steps = {later - earlier for earlier, later in zip(first, first[1:], strict=False)}
+    assert first != sorted(first)
+    assert len(steps) > 32  # not an arithmetic progression either
+
+
+def test_each_list_key_scatters_differently_and_always_the_same_way():
+    one = [scattered_index(p, length=MIN_LENGTH, key=b"one") for p in range(100)]
+    assert one == [scattered_index(p, length=MIN_LENGTH, key=b"one") for p in range(100)]
+    assert one != [scattered_index(p, length=MIN_LENGTH, key=b"two") for p in range(100)]
+
+
+def test_an_empty_key_takes_the_slots_in_order():
+    assert [scattered_index(p, length=MIN_LENGTH, key=b"") for p in range(5)] == [0, 1, 2, 3, 4]
+
+
+@pytest.mark.parametrize("position", [-1, MIN_LENGTH, MIN_LENGTH + 5])
+def test_a_position_outside_the_list_is_refused(position):
+    with pytest.raises(VCError, match="outside a status list"):
+        scattered_index(position, length=MIN_LENGTH, key=b"k")
