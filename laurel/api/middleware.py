@@ -116,22 +116,14 @@ def reject_lone_surrogates(request: HttpRequest) -> None:
 
 def enforce_rate_limits(request: HttpRequest) -> None:
     """Count the request per IP and per key; 429 with Retry-After past either limit."""
-    period = settings.LAUREL_API_RATE_LIMIT_PERIOD_SECONDS
-    with ratelimit.counting_together():
-        windows = [
-            ratelimit.hit(
-                "ip", client_ip(request), limit=settings.LAUREL_API_RATE_LIMIT_PER_IP, period=period
+    hits = [ratelimit.Hit("ip", client_ip(request), settings.LAUREL_API_RATE_LIMIT_PER_IP)]
+    if request.actor is not None:
+        hits.append(
+            ratelimit.Hit(
+                "key", str(request.actor.api_key.pk), settings.LAUREL_API_RATE_LIMIT_PER_KEY
             )
-        ]
-        if request.actor is not None:
-            windows.append(
-                ratelimit.hit(
-                    "key",
-                    str(request.actor.api_key.pk),
-                    limit=settings.LAUREL_API_RATE_LIMIT_PER_KEY,
-                    period=period,
-                )
-            )
+        )
+    windows = ratelimit.hit_all(hits, period=settings.LAUREL_API_RATE_LIMIT_PERIOD_SECONDS)
     window = ratelimit.tightest(windows)
     request.ratelimit_headers = ratelimit.headers(window)
     if window.exceeded:

@@ -12,13 +12,11 @@ import hashlib
 import math
 import random
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 
 from laurel.api.models import RateLimitCounter
 
@@ -46,54 +44,71 @@ class Window:
         return max(math.ceil(self.reset_at - now), 1)
 
 
-@contextmanager
-def counting_together() -> Iterator[None]:
-    """Around one request's hits: on PostgreSQL, one transaction whose commit does not wait
-    for the disk (SET LOCAL synchronous_commit TO OFF).
+@dataclass(frozen=True)
+class Hit:
+    """One request to count: the client's `scope` ("ip", "key") and its limit there."""
 
-    Two autocommitted upserts cost two WAL flushes, ~4 ms each on a loaded machine; a crash
-    can at worst forget the last instant's counts, which only a counter can afford (the
-    setting is local to this transaction, so nothing else loses durability).
-    """
-    if (
-        settings.LAUREL_API_RATE_LIMIT_STORE != "database"
-        or connection.vendor != "postgresql"
-        or connection.in_atomic_block
-    ):
-        yield
-        return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        yield
+    scope: str
+    client: str
+    limit: int
 
 
 def hit(scope: str, client: str, *, limit: int, period: int, now: float | None = None) -> Window:
     """Count one request of `client` in `scope` and say where it stands."""
+    return hit_all([Hit(scope, client, limit)], period=period, now=now)[0]
+
+
+def hit_all(hits: list[Hit], *, period: int, now: float | None = None) -> list[Window]:
+    """Count one request in each of `hits` (in the database: one statement for them all)."""
     now = time.time() if now is None else now
     window_start = int(now // period) * period
+    keys = [_bucket(one.scope, one.client, window_start) for one in hits]
+    if settings.LAUREL_API_RATE_LIMIT_STORE == "database":
+        counts = _count_in_database(keys, expires_at=window_start + period, now=now)
+    else:
+        counts = {key: _count(key, period) for key in keys}
+    return [
+        Window(limit=one.limit, count=counts[key], reset_at=window_start + period)
+        for one, key in zip(hits, keys, strict=True)
+    ]
+
+
+def _bucket(scope: str, client: str, window_start: int) -> str:
     if len(client) > 64:  # e.g. a long X-Forwarded-For value: keys must fit their column
         client = hashlib.sha256(client.encode("utf-8", "backslashreplace")).hexdigest()
-    key = f"laurel:ratelimit:{scope}:{client}:{window_start}"
-    if settings.LAUREL_API_RATE_LIMIT_STORE == "database":
-        count = _count_in_database(key, expires_at=window_start + period, now=now)
-    else:
-        count = _count(key, period)
-    return Window(limit=limit, count=count, reset_at=window_start + period)
+    return f"laurel:ratelimit:{scope}:{client}:{window_start}"
 
 
-def _count_in_database(key: str, *, expires_at: int, now: float) -> int:
+def _count_in_database(keys: list[str], *, expires_at: int, now: float) -> dict[str, int]:
+    """{bucket: hits} after one more hit in each bucket, by one atomic upsert for them all.
+
+    On PostgreSQL, outside a caller's transaction, the statement is its own transaction and
+    turns synchronous_commit off for itself alone (set_config(..., true) lasts until its
+    commit): that commit does not wait for the disk, a WAL flush that costs up to several ms
+    on a loaded machine. A crash can at worst forget the last instant's counts, which only a
+    counter can afford. Inside a caller's transaction the caller's durability is untouched.
+    """
+    unique = list(dict.fromkeys(keys))
     table = connection.ops.quote_name(RateLimitCounter._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (bucket, hits, expires_at) VALUES (%s, 1, %s) "
-            f"ON CONFLICT (bucket) DO UPDATE SET hits = {table}.hits + 1 RETURNING hits",
-            [key, expires_at],
+    rows = ", ".join(["(%s, 1, %s)"] * len(unique))
+    params = [value for key in unique for value in (key, expires_at)]
+    upsert = f"ON CONFLICT (bucket) DO UPDATE SET hits = {table}.hits + 1 RETURNING bucket, hits"
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        sql = (
+            f"INSERT INTO {table} (bucket, hits, expires_at) "
+            f"SELECT counted.bucket, counted.hits, counted.expires_at "
+            f"FROM (VALUES {rows}) AS counted (bucket, hits, expires_at) "
+            f"CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS unhurried "
+            f"{upsert}"
         )
-        (count,) = cursor.fetchone()
-    if count == 1 and random.random() < PURGE_CHANCE:  # noqa: S311 - not a secret
+    else:
+        sql = f"INSERT INTO {table} (bucket, hits, expires_at) VALUES {rows} {upsert}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        counts = dict(cursor.fetchall())
+    if 1 in counts.values() and random.random() < PURGE_CHANCE:  # noqa: S311 - not a secret
         RateLimitCounter.objects.filter(expires_at__lt=int(now)).delete()
-    return count
+    return counts
 
 
 def _count(key: str, period: int) -> int:

@@ -183,7 +183,7 @@ def issue(
         organization=organization, email_normalized=rules.normalize_email(email), now=now
     )
     start, end = _dates(group, custom_issued_on or now, custom_valid_until)
-    credential = Credential.objects.create(
+    credential = Credential(
         organization=organization,
         group=group,
         recipient_name=name,
@@ -197,14 +197,12 @@ def issue(
         custom_attributes=attributes,
         supersedes_id=check.supersedes_id,
     )
-    audit.record(
-        actor,
-        "credential.issued",
-        credential,
-        data={"state": check.state, "draft": draft, "supersedes": check.supersedes_id},
-    )
-    if not draft:
-        _publish(actor, credential, key=key, now=now)
+    issued = {"state": check.state, "draft": draft, "supersedes": check.supersedes_id}
+    if draft:
+        credential.save()
+        audit.record(actor, "credential.issued", credential, data=issued)
+    else:  # signed before it is stored: one INSERT, no UPDATE
+        _publish(actor, credential, key=key, now=now, issued=issued)
     return credential
 
 
@@ -300,7 +298,16 @@ def publish(*, actor: Actor, credential_id: str, now: datetime | None = None) ->
     return credential
 
 
-def _publish(actor: Actor, credential: Credential, *, key: SigningKey, now: datetime) -> None:
+def _publish(
+    actor: Actor,
+    credential: Credential,
+    *,
+    key: SigningKey,
+    now: datetime,
+    issued: dict | None = None,
+) -> None:
+    """Sign and store `credential`; `issued` (the issue's audit data) when it is not
+    stored yet, being issued and published at once."""
     # The group and the key belong to the credential's (locked) organization: give them
     # that row, so signing does not read it again for the DID and the achievement id.
     credential.group.organization = credential.organization
@@ -314,6 +321,8 @@ def _publish(actor: Actor, credential: Credential, *, key: SigningKey, now: date
     credential.status = Credential.Status.PUBLISHED
     credential.document = _sign(credential, key=key, now=now)
     credential.save()
+    if issued is not None:
+        audit.record(actor, "credential.issued", credential, data=issued)
     audit.record(
         actor,
         "credential.published",
@@ -327,10 +336,11 @@ def _publish(actor: Actor, credential: Credential, *, key: SigningKey, now: date
 
 def _retire_superseded(actor: Actor, credential: Credential, *, now: datetime) -> None:
     """A renewal of a still-valid time-bound credential revokes it (reason: superseded)."""
-    old = credential.supersedes
-    if old is None:
+    if credential.supersedes_id is None:
         return
-    old = Credential.objects.select_for_update().get(pk=old.pk)
+    old = Credential.objects.select_for_update().filter(pk=credential.supersedes_id).first()
+    if old is None:  # deleted since the check (a draft, say): nothing to retire
+        return
     if old.status == Credential.Status.PUBLISHED and not old.is_expired(now):
         _revoke(actor, old, reason=rules.SUPERSEDED_REASON, now=now)
 

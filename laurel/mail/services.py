@@ -43,7 +43,7 @@ def render_issuance_email(*, credential) -> tuple[str, str, str]:
     return subject, text, html
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside a service's transaction: one with it
 def queue_issuance_email(
     *, credential, kind: str = EmailDelivery.Kind.ISSUANCE
 ) -> EmailDelivery | None:

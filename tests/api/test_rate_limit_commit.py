@@ -1,13 +1,15 @@
-"""A request's rate-limit hits share one transaction on PostgreSQL (its commit does not wait
-for the disk); they still count every concurrent request, and nothing else loses durability."""
+"""A request's rate-limit hits are counted by one statement: on PostgreSQL, outside any
+transaction, its commit does not wait for the disk (synchronous_commit off for that statement
+alone); it still counts every concurrent request, and nothing else loses durability."""
 
 import threading
 import uuid
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from laurel.api import ratelimit
+from laurel.api.ratelimit import Hit
 
 THREADS, HITS = 4, 20
 NOW = 1_800_000_030.0
@@ -21,6 +23,10 @@ def synchronous_commit() -> str | None:
         return cursor.fetchone()[0]
 
 
+def both(client: str) -> list[Hit]:
+    return [Hit("ip", client, 1000), Hit("key", client, 1000)]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_hits_counted_together_count_every_concurrent_request(settings):
     settings.LAUREL_API_RATE_LIMIT_STORE = "database"
@@ -29,9 +35,7 @@ def test_hits_counted_together_count_every_concurrent_request(settings):
     def hammer():
         try:
             for _ in range(HITS):
-                with ratelimit.counting_together():
-                    ratelimit.hit("ip", client, limit=1000, period=60, now=NOW)
-                    ratelimit.hit("key", client, limit=1000, period=60, now=NOW)
+                ratelimit.hit_all(both(client), period=60, now=NOW)
         finally:
             connection.close()
 
@@ -40,28 +44,36 @@ def test_hits_counted_together_count_every_concurrent_request(settings):
         thread.start()
     for thread in threads:
         thread.join()
-    assert ratelimit.hit("ip", client, limit=1000, period=60, now=NOW).count == THREADS * HITS + 1
-    assert ratelimit.hit("key", client, limit=1000, period=60, now=NOW).count == THREADS * HITS + 1
+    ip, key = ratelimit.hit_all(both(client), period=60, now=NOW)
+    assert (ip.count, key.count) == (THREADS * HITS + 1, THREADS * HITS + 1)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_only_postgresql_counts_in_a_transaction_and_the_setting_stays_inside_it(settings):
+def test_each_hit_gets_its_own_window_in_the_order_asked(settings):
+    settings.LAUREL_API_RATE_LIMIT_STORE = "database"
+    client = f"order-{uuid.uuid4().hex[:12]}"
+    ratelimit.hit("key", client, limit=7, period=60, now=NOW)
+    ip, key = ratelimit.hit_all([Hit("ip", client, 100), Hit("key", client, 7)], period=60, now=NOW)
+    assert (ip.count, ip.limit, ip.remaining) == (1, 100, 99)
+    assert (key.count, key.limit, key.remaining) == (2, 7, 5)
+    assert ip.reset_at == key.reset_at == 1_800_000_060
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_relaxed_commit_stays_inside_the_counting_statement(settings):
     settings.LAUREL_API_RATE_LIMIT_STORE = "database"
     before = synchronous_commit()
-    with ratelimit.counting_together():
-        in_transaction = connection.in_atomic_block
-        inside = synchronous_commit()
-    assert in_transaction == (connection.vendor == "postgresql")
-    assert inside == ("off" if connection.vendor == "postgresql" else None)
+    ratelimit.hit_all(both(f"alone-{uuid.uuid4().hex[:12]}"), period=60)
     assert synchronous_commit() == before
+    assert before in (None, "on")
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_inside_another_transaction_the_hits_join_it_untouched(settings):
     settings.LAUREL_API_RATE_LIMIT_STORE = "database"
     before = synchronous_commit()
-    with ratelimit.counting_together():
-        window = ratelimit.hit("ip", f"nested-{uuid.uuid4().hex[:12]}", limit=5, period=60)
-        inside = synchronous_commit()
+    with transaction.atomic():
+        (window,) = ratelimit.hit_all([Hit("ip", f"nested-{uuid.uuid4().hex[:12]}", 5)], period=60)
+        inside = synchronous_commit()  # set_config(..., true) would last until this commit
     assert window.count == 1
     assert inside == before  # the caller's transaction keeps its durability
