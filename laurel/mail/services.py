@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -74,6 +75,8 @@ def deliver(*, delivery_id: int) -> str:
     Returns what happened: "sent", "outbox", "retry", "failed" or "skipped" (not queued:
     another worker has it, or it is already done).
     """
+    if settings.LAUREL_EMAIL_OUTBOX and _record_in_outbox(delivery_id):
+        return "outbox"
     if not _claim(delivery_id):
         return "skipped"
     delivery = EmailDelivery.objects.select_related("organization").get(id=delivery_id)
@@ -148,6 +151,25 @@ def _enqueue_send(delivery_id: int, *, run_after=None) -> None:
     from laurel.mail.tasks import send_email
 
     enqueue_on_commit(send_email, delivery_id, run_after=run_after)
+
+
+def _record_in_outbox(delivery_id: int) -> bool:
+    """Queued → sent to the outbox in one conditional UPDATE (no network to wait for, so no
+    "sending" in between); False when it is not queued or its organization switched
+    emails off (deliver then says which)."""
+    now = timezone.now()
+    recorded = EmailDelivery.objects.filter(
+        id=delivery_id, status=EmailDelivery.Status.QUEUED, organization__emails_enabled=True
+    ).update(
+        status=EmailDelivery.Status.SENT,
+        backend=EmailDelivery.Backend.OUTBOX,
+        attempts=F("attempts") + 1,
+        sent_at=now,
+        next_attempt_at=None,
+        error="",
+        updated_at=now,
+    )
+    return recorded == 1
 
 
 def _claim(delivery_id: int) -> bool:

@@ -129,6 +129,31 @@ def test_embedded_mode_puts_the_email_in_the_outbox_and_sends_nothing(draft_cred
     assert "View &amp; Verify" in delivery.body_html and "Ada Lovelace" in delivery.body_text
 
 
+@override_settings(LAUREL_EMAIL_OUTBOX=True)
+def test_in_the_outbox_a_task_run_twice_records_the_email_once(draft_credential):
+    delivery = queue_issuance_email(credential=draft_credential)
+    send_email.enqueue(delivery.id)  # a duplicate, as after a crash and a replay
+    assert run_pending_tasks() == 2
+    results = sorted(r.return_value for r in DBTaskResult.objects.all())
+    assert results == ["outbox", "skipped"]
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.error) == ("sent", 1, "")
+    assert delivery.sent_at is not None
+
+
+@override_settings(LAUREL_EMAIL_OUTBOX=True)
+def test_in_the_outbox_emails_switched_off_after_queueing_are_not_recorded_sent(
+    draft_credential,
+):
+    delivery = queue_issuance_email(credential=draft_credential)
+    draft_credential.organization.emails_enabled = False
+    draft_credential.organization.save()
+    run_pending_tasks()
+    delivery.refresh_from_db()
+    assert delivery.status == "failed" and "switched off" in delivery.error
+    assert delivery.sent_at is None
+
+
 def test_running_the_send_task_twice_sends_the_email_once(draft_credential):
     with smtp_server() as (inbox, port), override_settings(**smtp_settings(port)):
         delivery = queue_issuance_email(credential=draft_credential)

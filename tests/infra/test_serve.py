@@ -47,6 +47,11 @@ def test_serve_answers_healthz_runs_tasks_and_sigint_stops_every_process():
         master = next(pid for pid, command in children.items() if "gunicorn" in command)
         web_processes = child_processes(master)
         assert len(web_processes) == 2  # --workers 2
+        # The worker yields the CPU to requests: nice 10 above the web processes.
+        worker = next(pid for pid, command in children.items() if " worker" in command)
+        web_nice = os.getpriority(os.PRIO_PROCESS, master)
+        assert os.getpriority(os.PRIO_PROCESS, worker) == min(web_nice + 10, 19)
+        assert all(os.getpriority(os.PRIO_PROCESS, pid) == web_nice for pid in web_processes)
         assert server.stop(signal.SIGINT) == 0
     assert "Laurel stopped." in server.output()
     for pid in [*children, *web_processes]:

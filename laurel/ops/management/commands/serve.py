@@ -103,7 +103,7 @@ class Command(BaseCommand):
 
     def _start_worker(self) -> subprocess.Popen:
         command = [sys.executable, "-m", "laurel.cli", "worker", "--verbosity", "0"]
-        return subprocess.Popen(command, start_new_session=True)
+        return subprocess.Popen(command, start_new_session=True, preexec_fn=_yield_to_web)
 
     def _supervise(self, children, stopping, url) -> str:
         ready = False
@@ -122,6 +122,13 @@ class Command(BaseCommand):
             stopping.wait(0.2 if not ready else 1.0)
         self.stdout.write("Stopping Laurel...")
         return ""
+
+
+def _yield_to_web() -> None:
+    """In a task worker started beside the web processes: a lower CPU priority (nice), so
+    that background work (emails, webhooks, bulk jobs) takes the CPU that requests leave
+    and never slows an answer. LAUREL_WORKER_NICE sets how much (0: the same priority)."""
+    os.nice(int(os.environ.get("LAUREL_WORKER_NICE", "10")))
 
 
 class _StopFlag:
