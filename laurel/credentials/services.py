@@ -200,7 +200,7 @@ def issue(
     issued = {"state": check.state, "draft": draft, "supersedes": check.supersedes_id}
     if draft:
         credential.save()
-        audit.record(actor, "credential.issued", credential, data=issued)
+        audit.record(actor, "credential.issued", credential, data=issued, organization=organization)
     else:  # signed before it is stored: one INSERT, no UPDATE
         _publish(actor, credential, key=key, now=now, issued=issued)
     return credential
@@ -321,13 +321,16 @@ def _publish(
     credential.status = Credential.Status.PUBLISHED
     credential.document = _sign(credential, key=key, now=now)
     credential.save()
+    # With the credential's (locked) organization row: it knows whether webhooks listen.
+    organization = credential.organization
     if issued is not None:
-        audit.record(actor, "credential.issued", credential, data=issued)
+        audit.record(actor, "credential.issued", credential, data=issued, organization=organization)
     audit.record(
         actor,
         "credential.published",
         credential,
         data={"status_list": credential.status_list.list_id, "index": credential.status_list_index},
+        organization=organization,
     )
     from laurel.mail.services import queue_issuance_email
 

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -341,9 +341,20 @@ def lock_organization(organization: Organization) -> Organization:
     """Lock the organization row for this transaction: issues of one org go one at a time.
 
     On PostgreSQL this is SELECT ... FOR UPDATE; on SQLite the IMMEDIATE write transaction
-    already serializes writers and select_for_update is a no-op.
+    already serializes writers and select_for_update is a no-op. The row comes with
+    `has_webhooks` (whether a live webhook subscription exists), read in the same query, so
+    that the credential events of this transaction cost no query when nobody listens.
     """
-    return Organization.objects.select_for_update().get(pk=organization.pk)
+    from laurel.webhooks.models import WebhookSubscription
+
+    listening = WebhookSubscription.objects.filter(
+        organization=OuterRef("pk"), deleted_at__isnull=True
+    )
+    return (
+        Organization.objects.select_for_update(of=("self",))
+        .annotate(has_webhooks=Exists(listening))
+        .get(pk=organization.pk)
+    )
 
 
 def require_issuing_prerequisites(

@@ -39,10 +39,17 @@ def _announce_credential(audit_event: AuditEvent) -> None:
     from laurel.webhooks.models import WebhookSubscription
     from laurel.webhooks.services import emit_credential_event
 
-    subscribed = WebhookSubscription.objects.filter(
-        organization_id=audit_event.organization_id, deleted_at__isnull=True
+    # Recorded with the organization row its service locked (lock_organization): that row
+    # says whether anyone listens. Otherwise one indexed query asks.
+    organization = (
+        audit_event.organization if AuditEvent.organization.is_cached(audit_event) else None
     )
-    if not subscribed.exists():  # the common case costs one indexed query
+    listening = getattr(organization, "has_webhooks", None)
+    if listening is None:
+        listening = WebhookSubscription.objects.filter(
+            organization_id=audit_event.organization_id, deleted_at__isnull=True
+        ).exists()
+    if not listening:
         return
     credential = (
         Credential.objects.select_related("group", "organization")
