@@ -185,7 +185,7 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(int(round(fraction * (len(ordered) - 1))), len(ordered) - 1)]
 
 
-def measure(name: str, env: dict, requests_count: int, clients: int) -> None:
+def measure(name: str, env: dict, requests_count: int, clients: int, warmup: int) -> None:
     key = prepare(env)
     port = free_port()
     server = start_server(env, port)
@@ -195,12 +195,13 @@ def measure(name: str, env: dict, requests_count: int, clients: int) -> None:
         admin.headers["Authorization"] = f"Bearer {key}"
         group = admin.post(f"{base}/api/v1/groups", json={"title": "Benchmarking 101"}).json()
         client = Client(base, key, group["key"])
-        for _ in range(20):  # warm up every web process and its connection
+        for _ in range(warmup):  # warm up every web process, its connection, the tables
             client.issue()
         load_before = load_average()
         healthz = healthz_latencies(base, requests_count)
         latencies = [client.issue() for _ in range(requests_count)]
         throughput, errors = concurrent_throughput(base, key, group["key"], requests_count, clients)
+        backlog = email_backlog(env)
         signing = signing_seconds()
     finally:
         stop_server(server)
@@ -224,6 +225,27 @@ def measure(name: str, env: dict, requests_count: int, clients: int) -> None:
         f"  throughput, {clients} clients: {throughput:.0f} credentials issued/s"
         + (f" ({errors} errors)" if errors else "")
     )
+    print(f"  issuance emails (sent by the niced task worker): {backlog}")
+
+
+QUEUED_EMAILS = (
+    "from laurel.mail.models import EmailDelivery as E; "
+    "print(E.objects.filter(status__in=['queued', 'sending']).count(), E.objects.count())"
+)
+
+
+def email_backlog(env: dict, limit_seconds: float = 120) -> str:
+    """How long after the last issue the worker had every issuance email in the outbox."""
+    started = time.perf_counter()
+    while True:
+        answer = laurel(env, "shell", "--verbosity", "0", "-c", QUEUED_EMAILS)
+        queued, total = map(int, answer.split()[-2:])
+        waited = time.perf_counter() - started
+        if queued == 0:
+            return f"all {total} in the outbox {waited:.0f} s after the last issue"
+        if waited > limit_seconds:
+            return f"{queued} of {total} still queued {waited:.0f} s after the last issue"
+        time.sleep(1)
 
 
 def concurrent_throughput(base, key, group_key, total, clients) -> tuple[float, int]:
@@ -261,7 +283,7 @@ def base_env(data_dir: str) -> dict:
 
 def run_sqlite(args) -> None:
     with tempfile.TemporaryDirectory(prefix="laurel-bench-") as data_dir:
-        measure("SQLite", base_env(data_dir), args.requests, args.clients)
+        measure("SQLite", base_env(data_dir), args.requests, args.clients, args.warmup)
 
 
 def run_postgres(args) -> None:
@@ -275,7 +297,7 @@ def run_postgres(args) -> None:
         with tempfile.TemporaryDirectory(prefix="laurel-bench-") as data_dir:
             env = base_env(data_dir)
             env["DATABASE_URL"] = f"{server_url}/{name}"
-            measure("PostgreSQL", env, args.requests, args.clients)
+            measure("PostgreSQL", env, args.requests, args.clients, args.warmup)
     finally:
         with psycopg.connect(f"{server_url}/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -285,6 +307,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument(
+        "--warmup", type=int, default=20, help="issues before measuring (fresh tables are slow)"
+    )
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     args = parser.parse_args()
     print(f"POST /api/v1/credentials against `laurel serve` ({os.cpu_count()} CPUs)")

@@ -12,7 +12,7 @@ import secrets
 from datetime import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -36,7 +36,7 @@ from laurel.organizations.models import (
     SigningKey,
 )
 from laurel.organizations.permissions import Actor, require
-from laurel.organizations.rules import plan_has_feature, quota_allows, quota_month
+from laurel.organizations.rules import plan_has_feature, quota_month
 from laurel.organizations.selectors import active_signing_key
 from laurel.organizations.tenancy import get_scoped
 
@@ -389,19 +389,43 @@ def count_recipient(
     """
     now = now or timezone.now()
     month = quota_month(now)
-    # One query for both answers: is this recipient counted already, and how many are.
+    limit = organization.monthly_quota
+    if _count_if_room(organization, month, email_normalized, limit=limit, now=now):
+        return True
+    # Not counted: already counted this month (free), or no room (the rare answer that
+    # needs the figures, for its message).
     counts = QuotaUsage.objects.filter(organization=organization, month=month).aggregate(
         used=Count("pk"), already=Count("pk", filter=Q(email_normalized=email_normalized))
     )
     if counts["already"]:
         return False
-    used, limit = counts["used"], organization.monthly_quota
-    if not quota_allows(already_counted=False, used=used, limit=limit):
-        raise QuotaExceeded(
-            f"Your organization has issued to {used} of its {limit} recipients "
-            f"this month; it can issue to new recipients again next month or after upgrading."
-        )
-    QuotaUsage.objects.create(
-        organization=organization, month=month, email_normalized=email_normalized
+    used = counts["used"]  # not counted, not free: used >= limit (rules.quota_allows)
+    raise QuotaExceeded(
+        f"Your organization has issued to {used} of its {limit} recipients "
+        f"this month; it can issue to new recipients again next month or after upgrading."
     )
-    return True
+
+
+def _count_if_room(
+    organization: Organization, month, email_normalized: str, *, limit: int, now: datetime
+) -> bool:
+    """Count the recipient in one statement if it is new this month and there is room:
+    INSERT ... SELECT ... WHERE (this month's count) < limit ON CONFLICT DO NOTHING."""
+    table = connection.ops.quote_name(QuotaUsage._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (organization_id, month, email_normalized, created_at) "
+            f"SELECT %s, %s, %s, %s WHERE (SELECT COUNT(*) FROM {table} "
+            f"WHERE organization_id = %s AND month = %s) < %s "
+            f"ON CONFLICT (organization_id, month, email_normalized) DO NOTHING RETURNING id",
+            [
+                organization.pk,
+                connection.ops.adapt_datefield_value(month),
+                email_normalized,
+                connection.ops.adapt_datetimefield_value(now),
+                organization.pk,
+                connection.ops.adapt_datefield_value(month),
+                limit,
+            ],
+        )
+        return cursor.fetchone() is not None

@@ -40,6 +40,8 @@ def test_issue_and_publish_writes_the_credential_once_without_savepoints(
     assert stored.status == "published" and stored.document["proof"]
     # One statement counts both rate limits (per IP and per key).
     assert len(touching(statements, "api_ratelimitcounter")) == 1
+    # One statement counts a new recipient against the quota, if there is room.
+    assert len(touching(statements, "organizations_quotausage")) == 1
     # One statement takes the status-list slot.
     assert len(touching(statements, "credentials_statuslist")) == 1
     assert len(statements) <= 20, "\n".join(statements)

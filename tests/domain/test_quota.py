@@ -114,6 +114,8 @@ def test_a_new_month_starts_from_zero(small):
         "c@example.org",
         "a@example.org",
     }
+    counted = QuotaUsage.objects.get(month=date(2026, 2, 1), email_normalized="c@example.org")
+    assert counted.created_at == FEB_1_EARLY  # stored as the ORM stores it, read back alike
 
 
 def test_revoking_does_not_give_the_place_back(small):
