@@ -34,6 +34,7 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/vc.py
+	$(BIN)/python bench/api.py --database both
 
 clean:
 	rm -rf $(VENV) interop/node_modules

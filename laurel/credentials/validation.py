@@ -52,22 +52,26 @@ def recipient(name, email) -> tuple[str, str]:
         or not email.strip()
     ):
         raise MissingRecipient()
-    name, email = name.strip(), email.strip()
+    name = name.strip()
     if len(name) > 200:
         raise ValidationError(
             "The recipient's name is longer than 200 characters.", field="recipient.name"
         )
+    return name, email_address(email, field="recipient.email")
+
+
+def email_address(email, *, field: str) -> str:
+    """A recipient's email address, stripped; a ValidationError naming `field` otherwise."""
+    if not isinstance(email, str) or not email.strip():
+        raise ValidationError(f"{field} is required: the recipient's email address.", field=field)
+    email = email.strip()
     if len(email) > 254:  # RFC 5321's limit, and the column's (Django's check allows 320)
-        raise ValidationError(
-            "The recipient's email is longer than 254 characters.", field="recipient.email"
-        )
+        raise ValidationError("The recipient's email is longer than 254 characters.", field=field)
     try:
         validate_email(email)
     except django_exceptions.ValidationError:
-        raise ValidationError(
-            f"{email[:80]!r} is not an email address.", field="recipient.email"
-        ) from None
-    return name, email
+        raise ValidationError(f"{email[:80]!r} is not an email address.", field=field) from None
+    return email
 
 
 def privacy(value, *, default: str) -> str:

@@ -170,6 +170,15 @@ def test_recipient_check_answers_what_issuing_would_do(api, acme_keys, never_gro
     assert response.json()["existing_id"] == existing["id"]
 
 
+@pytest.mark.parametrize("email", ["not-an-email", "", "   ", "a@" + "b" * 260 + ".org"])
+def test_recipient_check_of_what_is_no_email_address_is_a_400(api, acme_keys, never_group, email):
+    body = {"group": never_group.key, "email": email}
+    response = api.post("/api/v1/recipient-check", acme_keys.issuer_key, body)
+    assert response.status_code == 400, response.content
+    assert response.json()["error_code"] == "validation_error"
+    assert "email" in response.json()["error"]
+
+
 # --- prerequisites -----------------------------------------------------------------------
 
 

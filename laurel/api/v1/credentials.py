@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from laurel.api.errors import ApiError
 from laurel.api.representations import credential_representation
 from laurel.api.schemas import responses
-from laurel.credentials import selectors, services
+from laurel.credentials import selectors, services, validation
 from laurel.organizations.errors import InvalidStatus
 
 router = Router(tags=["credentials"])
@@ -268,4 +268,5 @@ def resend_credential_email(request, credential_id: str):
 )
 def recipient_check(request, payload: RecipientCheckIn):
     group = selectors.get_group(request.auth.organization, key=payload.group)
-    return selectors.recipient_check_for(group, payload.email).as_dict()
+    email = validation.email_address(payload.email, field="email")
+    return selectors.recipient_check_for(group, email).as_dict()
