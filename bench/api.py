@@ -6,7 +6,9 @@ For each database (SQLite in a fresh data directory; PostgreSQL in a fresh datab
 $BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432), it migrates, makes an
 approved organization with an API key (`laurel org create`), starts `laurel serve` on a free
 port, and POSTs /api/v1/credentials (issue and publish: recipient check, quota, status-list
-slot, Ed25519 signature, audit, queued email) to distinct recipients:
+slot, Ed25519 signature, audit, queued email) to distinct recipients, each client on one
+keep-alive connection of the standard library's http.client (the run also says how much
+the `requests` library would add on its own):
   - latency: one client, one request at a time (p50, p99);
   - throughput: N clients at once (credentials issued per second).
 Baselines measured in the same run (the machine is shared, so absolute figures drift with
@@ -19,6 +21,7 @@ Goal (issue 4): p50 <= 25 ms for one issue on this machine.
 from __future__ import annotations
 
 import argparse
+import http.client
 import itertools
 import json
 import os
@@ -103,35 +106,63 @@ def stop_server(server: subprocess.Popen) -> None:
 
 
 class Client:
+    """One keep-alive connection (the standard library's http.client: `requests` adds
+    about 2.5 ms of its own per request on this machine, which is not the server's)."""
+
     def __init__(self, base: str, key: str, group_key: str) -> None:
-        self.base = base
+        self.connection = Connection(base)
         self.group_key = group_key
-        self.session = requests.Session()
-        self.session.headers["Authorization"] = f"Bearer {key}"
+        self.headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
 
     def issue(self) -> float:
         """Issue one credential; returns the seconds it took."""
         n = next(_recipients)
-        body = {
-            "group_key": self.group_key,
-            "recipient": {"name": f"Recipient {n}", "email": f"recipient{n}@example.org"},
-        }
+        body = json.dumps(
+            {
+                "group_key": self.group_key,
+                "recipient": {"name": f"Recipient {n}", "email": f"recipient{n}@example.org"},
+            }
+        )
         started = time.perf_counter()
-        response = self.session.post(f"{self.base}/api/v1/credentials", json=body, timeout=30)
+        status, answer = self.connection.request("POST", "/api/v1/credentials", body, self.headers)
         elapsed = time.perf_counter() - started
-        if response.status_code != 201:
-            raise RuntimeError(f"issue answered {response.status_code}: {response.text[:300]}")
+        if status != 201:
+            raise RuntimeError(f"issue answered {status}: {answer[:300]!r}")
         return elapsed
 
 
+class Connection:
+    def __init__(self, base: str) -> None:
+        host, port = base.removeprefix("http://").split(":")
+        self.http = http.client.HTTPConnection(host, int(port), timeout=30)
+
+    def request(self, method: str, path: str, body=None, headers=None) -> tuple[int, bytes]:
+        self.http.request(method, path, body=body, headers=headers or {})
+        response = self.http.getresponse()
+        return response.status, response.read()
+
+
 def healthz_latencies(base: str, count: int) -> list[float]:
+    connection = Connection(base)
+    latencies = []
+    for _ in range(count):
+        started = time.perf_counter()
+        status, _ = connection.request("GET", "/healthz")
+        latencies.append(time.perf_counter() - started)
+        if status != 200:
+            raise RuntimeError(f"/healthz answered {status}")
+    return latencies
+
+
+def requests_overhead(base: str, count: int) -> float:
+    """What the `requests` library adds to a GET /healthz (p50 of it minus http.client's)."""
     session = requests.Session()
     latencies = []
     for _ in range(count):
         started = time.perf_counter()
         session.get(f"{base}/healthz", timeout=30).raise_for_status()
         latencies.append(time.perf_counter() - started)
-    return latencies
+    return percentile(latencies, 0.5) - percentile(healthz_latencies(base, count), 0.5)
 
 
 def signing_seconds(count: int = 200) -> float:
@@ -199,6 +230,7 @@ def measure(name: str, env: dict, requests_count: int, clients: int, warmup: int
             client.issue()
         load_before = load_average()
         healthz = healthz_latencies(base, requests_count)
+        overhead = requests_overhead(base, min(requests_count, 200))
         latencies = [client.issue() for _ in range(requests_count)]
         throughput, errors = concurrent_throughput(base, key, group["key"], requests_count, clients)
         backlog = email_backlog(env)
@@ -212,6 +244,10 @@ def measure(name: str, env: dict, requests_count: int, clients: int, warmup: int
         f"p50 {healthz_p50 * 1000:.1f} ms, p99 {percentile(healthz, 0.99) * 1000:.1f} ms"
     )
     print(f"  baseline bare signature (proof.sign, in this process): {signing * 1000:.2f} ms")
+    print(
+        "  client: http.client, one keep-alive connection each "
+        f"(the requests library would add {overhead * 1000:.1f} ms to every figure)"
+    )
     print(
         f"  latency, 1 client, {requests_count} issues: p50 {percentile(latencies, 0.5) * 1000:.1f} ms, "
         f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms, "

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from laurel import rows
 from laurel.credentials import validation
 from laurel.credentials.models import Credential, CredentialGroup, StatusList
 from laurel.credentials.rules import (
@@ -103,6 +105,14 @@ def pending_draft(group: CredentialGroup, email: str, *, exclude_id: str | None 
     return queryset.order_by("-created_at").first()
 
 
+# Hand-written: every issue asks it (see laurel/rows.py).
+_RECIPIENT_CREDENTIALS = (
+    "SELECT id, status, valid_until FROM {table} "
+    "WHERE organization_id = %s AND group_id = %s AND recipient_email_normalized = %s "
+    "AND id <> %s ORDER BY created_at DESC, issued_on DESC"
+)
+
+
 def recipient_check_for(
     group: CredentialGroup,
     email: str,
@@ -115,18 +125,19 @@ def recipient_check_for(
     One query: a recipient has few credentials per group, so all of them are read and the
     latest non-draft one and the latest draft are picked here.
     """
-    rows = (
-        Credential.objects.filter(
-            organization=group.organization_id,
-            group=group,
-            recipient_email_normalized=normalize_email(email),
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _RECIPIENT_CREDENTIALS.format(
+                table=connection.ops.quote_name(Credential._meta.db_table)
+            ),
+            [group.organization_id, group.pk, normalize_email(email), exclude_id or ""],
         )
-        .exclude(pk=exclude_id or "")
-        .order_by("-created_at", "-issued_on")
-        .values_list("id", "status", "valid_until")
-    )
+        found = [
+            rows.converted(Credential, ("id", "status", "valid_until"), row)
+            for row in cursor.fetchall()
+        ]
     latest = draft_id = None
-    for credential_id, status, valid_until in rows:
+    for credential_id, status, valid_until in found:
         if status == Credential.Status.DRAFT:
             draft_id = draft_id or credential_id
         elif latest is None:

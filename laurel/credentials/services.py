@@ -23,6 +23,7 @@ from laurel.organizations.errors import (
     Cooldown,
     CredentialExists,
     EmailsDisabled,
+    GroupNotFound,
     InvalidStatus,
     ValidationError,
 )
@@ -166,9 +167,11 @@ def issue(
     issued_on / valid_until, when given, override the publish time and the group's policy.
     """
     now = now or timezone.now()
-    organization = lock_organization(actor.organization)
+    organization = lock_organization(actor.organization, group_key=group_key)
     key = require_issuing_prerequisites(actor, organization, "issue")
-    group = get_group(organization, key=group_key)
+    group = organization.group
+    if group is None:
+        raise GroupNotFound()
     name, email = validation.recipient(recipient_name, recipient_email)
     attributes = validation.custom_attributes(group, custom_attributes)
     evidence = validation.url(evidence_url, field="evidence_url")
@@ -322,16 +325,14 @@ def _publish(
     credential.document = _sign(credential, key=key, now=now)
     credential.save()
     # With the credential's (locked) organization row: it knows whether webhooks listen.
-    organization = credential.organization
+    published = {
+        "status_list": credential.status_list.list_id,
+        "index": credential.status_list_index,
+    }
+    events = [("credential.published", credential, published)]
     if issued is not None:
-        audit.record(actor, "credential.issued", credential, data=issued, organization=organization)
-    audit.record(
-        actor,
-        "credential.published",
-        credential,
-        data={"status_list": credential.status_list.list_id, "index": credential.status_list_index},
-        organization=organization,
-    )
+        events.insert(0, ("credential.issued", credential, issued))
+    audit.record_many(actor, events, organization=credential.organization)
     from laurel.mail.services import queue_issuance_email
 
     queue_issuance_email(credential=credential)

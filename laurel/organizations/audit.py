@@ -1,16 +1,42 @@
-"""The audit log: every write records who did what to which object, when, by which door."""
+"""The audit log: every write records who did what to which object, when, by which door.
+
+Every AuditEvent is written here, and each one announces itself with the `recorded`
+signal once written (inside the service's transaction), so that listeners — webhooks —
+see every change from every door.
+"""
 
 from __future__ import annotations
 
+from django.dispatch import Signal
+
 from laurel.organizations.models import AuditEvent
 from laurel.organizations.permissions import Actor
+
+# Sent with `event` (the AuditEvent just written) for each event.
+recorded = Signal()
 
 
 def record(
     actor: Actor, action: str, obj=None, *, data: dict | None = None, organization=None
 ) -> AuditEvent:
     """Write one AuditEvent; called by services inside their transaction."""
-    return AuditEvent.objects.create(
+    return record_many(actor, [(action, obj, data)], organization=organization)[0]
+
+
+def record_many(
+    actor: Actor, events: list[tuple[str, object, dict | None]], *, organization=None
+) -> list[AuditEvent]:
+    """Write several AuditEvents (action, object, data) of one actor in one INSERT."""
+    written = AuditEvent.objects.bulk_create(
+        [_event(actor, action, obj, data, organization) for action, obj, data in events]
+    )
+    for event in written:
+        recorded.send(sender=AuditEvent, event=event)
+    return written
+
+
+def _event(actor: Actor, action: str, obj, data: dict | None, organization) -> AuditEvent:
+    return AuditEvent(
         organization=organization or actor.organization,
         actor_user=actor.user if getattr(actor.user, "pk", None) else None,
         actor_api_key=actor.api_key,

@@ -6,6 +6,7 @@ and returns a plain value or raises a DomainError.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -13,10 +14,11 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from laurel import rows
 from laurel.organizations import audit
 from laurel.organizations.errors import (
     Conflict,
@@ -317,11 +319,7 @@ def authenticate_api_key(*, raw_key: str | None, door: str = Door.API) -> Actor 
     """The Actor for a bearer key, or None for a missing, malformed, unknown or revoked one."""
     if not raw_key or not raw_key.startswith(ApiKey.PREFIX) or len(raw_key) > 200:
         return None
-    api_key = (
-        ApiKey.objects.select_related("organization")
-        .filter(key_hmac=api_key_hmac(raw_key), revoked_at__isnull=True)
-        .first()
-    )
+    api_key = _live_api_key(api_key_hmac(raw_key))
     if api_key is None:
         return None
     now = timezone.now()
@@ -334,26 +332,84 @@ def authenticate_api_key(*, raw_key: str | None, door: str = Door.API) -> Actor 
     return Actor(organization=api_key.organization, role=api_key.role, api_key=api_key, door=door)
 
 
+def _live_api_key(key_hmac: str) -> ApiKey | None:
+    """The unrevoked key with this HMAC and its organization, in one statement (hand-written:
+    every API request asks it, and the ORM would spend longer writing it than it takes)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_api_key_sql(connection.vendor), [key_hmac])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    key_end = rows.width(ApiKey)
+    api_key = rows.instance(ApiKey, row[:key_end])
+    api_key.organization = rows.instance(Organization, row[key_end:])
+    return api_key
+
+
+@functools.cache
+def _api_key_sql(vendor: str) -> str:
+    quote = connection.ops.quote_name
+    return (
+        f"SELECT {rows.columns(ApiKey, 'k')}, {rows.columns(Organization, 'o')} "
+        f"FROM {quote(ApiKey._meta.db_table)} k "
+        f"JOIN {quote(Organization._meta.db_table)} o ON o.id = k.organization_id "
+        f"WHERE k.key_hmac = %s AND k.revoked_at IS NULL"
+    )
+
+
 # --- issuing prerequisites, quota, plan ------------------------------------------------
 
 
-def lock_organization(organization: Organization) -> Organization:
+def lock_organization(organization: Organization, *, group_key: str | None = None) -> Organization:
     """Lock the organization row for this transaction: issues of one org go one at a time.
 
     On PostgreSQL this is SELECT ... FOR UPDATE; on SQLite the IMMEDIATE write transaction
-    already serializes writers and select_for_update is a no-op. The row comes with
-    `has_webhooks` (whether a live webhook subscription exists), read in the same query, so
-    that the credential events of this transaction cost no query when nobody listens.
+    already serializes writers and there is nothing to lock. What every issue and publish
+    asks next comes in the same statement, as attributes of the returned row:
+    `has_webhooks` (whether a live webhook subscription exists, so that the credential
+    events of this transaction cost no query when nobody listens), `active_signing_key`
+    (the SigningKey that signs, or None) and, when `group_key` is given, `group` (the
+    organization's CredentialGroup with that key, or None).
     """
+    from laurel.credentials.models import CredentialGroup
+
+    if not isinstance(group_key, str) or "\x00" in group_key:
+        group_key = None  # no group has it (and a NUL would not reach PostgreSQL)
+    with connection.cursor() as cursor:
+        cursor.execute(_lock_sql(connection.vendor), [group_key, organization.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise Organization.DoesNotExist(f"Organization {organization.pk} does not exist.")
+    org_end = rows.width(Organization)
+    key_end = org_end + 1 + rows.width(SigningKey)
+    locked = rows.instance(Organization, row[:org_end])
+    locked.has_webhooks = bool(row[org_end])
+    locked.active_signing_key = rows.instance(SigningKey, row[org_end + 1 : key_end])
+    locked.group = rows.instance(CredentialGroup, row[key_end:])
+    for joined in (locked.active_signing_key, locked.group):
+        if joined is not None:
+            joined.organization = locked
+    return locked
+
+
+@functools.cache
+def _lock_sql(vendor: str) -> str:
+    from laurel.credentials.models import CredentialGroup
     from laurel.webhooks.models import WebhookSubscription
 
-    listening = WebhookSubscription.objects.filter(
-        organization=OuterRef("pk"), deleted_at__isnull=True
-    )
+    quote = connection.ops.quote_name
+    lock = " FOR UPDATE OF o" if connection.features.has_select_for_update_of else ""
     return (
-        Organization.objects.select_for_update(of=("self",))
-        .annotate(has_webhooks=Exists(listening))
-        .get(pk=organization.pk)
+        f"SELECT {rows.columns(Organization, 'o')}, "
+        f"EXISTS (SELECT 1 FROM {quote(WebhookSubscription._meta.db_table)} w "
+        f"WHERE w.organization_id = o.id AND w.deleted_at IS NULL), "
+        f"{rows.columns(SigningKey, 'k')}, {rows.columns(CredentialGroup, 'g')} "
+        f"FROM {quote(Organization._meta.db_table)} o "
+        f"LEFT JOIN {quote(SigningKey._meta.db_table)} k "
+        f"ON k.organization_id = o.id AND k.status = '{SigningKey.Status.ACTIVE}' "
+        f"LEFT JOIN {quote(CredentialGroup._meta.db_table)} g "
+        f"ON g.organization_id = o.id AND g.{quote('key')} = %s "
+        f"WHERE o.id = %s{lock}"
     )
 
 
@@ -363,7 +419,10 @@ def require_issuing_prerequisites(
     """Approved, an active signing key, a role that may `action` — in that order."""
     if organization.status != Organization.Status.APPROVED:
         raise OrganizationNotApproved()
-    key = active_signing_key(organization)
+    if hasattr(organization, "active_signing_key"):  # read with the lock
+        key = organization.active_signing_key
+    else:
+        key = active_signing_key(organization)
     if key is None:
         raise NoSigningKey()
     require(actor, action)

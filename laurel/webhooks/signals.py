@@ -4,9 +4,9 @@ commits or rolls back with the change itself."""
 
 from __future__ import annotations
 
-from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from laurel.organizations.audit import recorded
 from laurel.organizations.models import AuditEvent
 from laurel.webhooks.models import Event
 
@@ -18,19 +18,19 @@ CREDENTIAL_ACTIONS = {
 BULK_JOB_COMPLETED = "bulk_job.completed"
 
 
-@receiver(post_save, sender=AuditEvent, dispatch_uid="laurel.webhooks.audit")
-def announce_audited_change(sender, instance: AuditEvent, created: bool, **kwargs) -> None:
-    if not created or instance.organization_id is None:
+@receiver(recorded, sender=AuditEvent, dispatch_uid="laurel.webhooks.audit")
+def announce_audited_change(sender, event: AuditEvent, **kwargs) -> None:
+    if event.organization_id is None:
         return
-    if instance.action in CREDENTIAL_ACTIONS:
-        _announce_credential(instance)
-    elif instance.action == BULK_JOB_COMPLETED:
+    if event.action in CREDENTIAL_ACTIONS:
+        _announce_credential(event)
+    elif event.action == BULK_JOB_COMPLETED:
         from laurel.webhooks.services import emit
 
         emit(
             Event.BULK_JOB_COMPLETED,
-            organization_id=instance.organization_id,
-            data={"bulk_job": {"id": instance.object_id, **instance.data}},
+            organization_id=event.organization_id,
+            data={"bulk_job": {"id": event.object_id, **event.data}},
         )
 
 

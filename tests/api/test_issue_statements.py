@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from laurel.credentials.models import Credential
+from laurel.organizations.models import AuditEvent
 from laurel.webhooks.models import WebhookDelivery, WebhookSubscription
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,16 @@ def test_issue_and_publish_writes_the_credential_once_without_savepoints(
     assert len(touching(statements, "organizations_quotausage")) == 1
     # One statement takes the status-list slot.
     assert len(touching(statements, "credentials_statuslist")) == 1
-    assert len(statements) <= 20, "\n".join(statements)
+    # One statement locks the organization and reads its signing key and the group.
+    (locking,) = touching(statements, "organizations_signingkey")
+    assert touching([locking], "organizations_organization")
+    assert touching([locking], "credentials_credentialgroup")
+    # One statement records both events (issued, published).
+    assert len(touching(statements, "organizations_auditevent")) == 1
+    assert sorted(
+        AuditEvent.objects.filter(object_id=credential_id).values_list("action", flat=True)
+    ) == ["credential.issued", "credential.published"]
+    assert len(statements) <= 12, "\n".join(statements)
 
 
 def test_nobody_listening_costs_no_webhook_query(api, acme_keys, never_group):

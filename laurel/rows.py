@@ -1,0 +1,77 @@
+"""Model instances from hand-written SQL, for the few hot statements that every issue or
+API request runs: reading several models in one statement (the ORM would spend one query
+on each), or simply not paying the ORM's cost of writing the SQL again on each call.
+
+`columns(Model, "alias")` writes the select list of a model's concrete fields (or of some
+of them), and `instance(Model, values)` turns that slice of a fetched row into the
+instance the ORM would have given: every value converted by the backend's and the
+field's converters, and None when the primary key is NULL (a LEFT JOIN that found
+nothing). `converted(Model, fields, values)` converts the values of some fields only.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from django.db import connections, models
+
+M = TypeVar("M", bound=models.Model)
+
+
+def columns(
+    model: type[models.Model], alias: str, fields: Sequence[str] = (), *, using: str = "default"
+) -> str:
+    """`alias.col1, alias.col2, …` for `fields` of `model` (all concrete fields by default)."""
+    quote = connections[using].ops.quote_name
+    chosen = [model._meta.get_field(name) for name in fields] or model._meta.concrete_fields
+    return ", ".join(f"{alias}.{quote(field.column)}" for field in chosen)
+
+
+def width(model: type[models.Model]) -> int:
+    """How many values of a row `columns(model, alias)` selects."""
+    return len(model._meta.concrete_fields)
+
+
+def instance(model: type[M], values: Sequence, *, using: str = "default") -> M | None:
+    """The `model` instance whose `columns()` are `values`; None when its pk is NULL."""
+    names = [field.name for field in model._meta.concrete_fields]
+    values = converted(model, names, values, using=using)
+    if values[names.index(model._meta.pk.name)] is None:
+        return None
+    return model.from_db(using, None, values)
+
+
+def converted(
+    model: type[models.Model], fields: Sequence[str], values: Sequence, *, using: str = "default"
+) -> list:
+    """`values` of `fields` of `model`, as the ORM would give them (dates, JSON, booleans)."""
+    connection = connections[using]
+    known = _converters(model, connection)
+    result = []
+    for name, value in zip(fields, values, strict=True):
+        column, converters = known[name]
+        for converter in converters:
+            value = converter(value, column, connection)
+        result.append(value)
+    return result
+
+
+# Per connection (they are per thread, and so are the converters bound to them).
+_CONVERTERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _converters(model: type[models.Model], connection) -> dict[str, tuple[object, list[Callable]]]:
+    """Per field name, its column expression and what the ORM applies to a fetched value."""
+    known = _CONVERTERS.setdefault(connection, {})
+    if model not in known:
+        table = {}
+        for field in model._meta.concrete_fields:
+            column = field.get_col(model._meta.db_table)
+            table[field.name] = (
+                column,
+                connection.ops.get_db_converters(column) + column.get_db_converters(connection),
+            )
+        known[model] = table
+    return known[model]

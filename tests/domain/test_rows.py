@@ -1,0 +1,121 @@
+"""laurel/rows.py and the hand-written statements built on it give exactly what the ORM
+gives: every field converted (dates, JSON, booleans, nulls) on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection, transaction
+
+from laurel import rows
+from laurel.credentials.models import Credential, CredentialGroup
+from laurel.organizations.errors import GroupNotFound
+from laurel.organizations.models import ApiKey, Organization, SigningKey
+from laurel.organizations.services import (
+    authenticate_api_key,
+    create_api_key,
+    lock_organization,
+    rotate_signing_key,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def field_values(obj) -> dict:
+    return {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
+
+
+def read_raw(model, pk):
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {rows.columns(model, 't')} FROM {table} t WHERE t.id = %s", [pk])
+        return rows.instance(model, cursor.fetchone())
+
+
+@pytest.mark.parametrize("model", [Organization, SigningKey, CredentialGroup, Credential])
+def test_an_instance_read_by_hand_equals_the_orms(model, owner, custom_group):
+    from laurel.credentials.services import issue
+
+    issue(
+        actor=owner,
+        group_key=custom_group.key,
+        recipient_name='Zoë "Q" O\'Brien',
+        recipient_email="zoe@example.org",
+        custom_attributes={name: "ünïcode ✓" for name in custom_group.custom_fields},
+        valid_until=datetime(2031, 5, 6, 7, 8, 9, tzinfo=UTC),
+    )
+    expected = model.objects.order_by("-pk").first()
+    got = read_raw(model, expected.pk)
+    assert type(got) is model and not got._state.adding
+    assert field_values(got) == field_values(expected)
+
+
+def test_a_null_primary_key_is_no_instance():
+    assert rows.instance(SigningKey, [None] * rows.width(SigningKey)) is None
+
+
+def test_converted_gives_what_the_orm_gives(owner, never_group):
+    from laurel.credentials.services import issue
+
+    issue(
+        actor=owner,
+        group_key=never_group.key,
+        recipient_name="Ada",
+        recipient_email="ada@example.org",
+        valid_until=datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC),
+    )
+    table = connection.ops.quote_name(Credential._meta.db_table)
+    fields = ("valid_until", "custom_dates", "document")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {rows.columns(Credential, 'c', fields)} FROM {table} c")
+        (row,) = cursor.fetchall()
+    assert rows.converted(Credential, fields, row) == [
+        datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC),
+        True,
+        Credential.objects.get().document,
+    ]
+
+
+def test_the_lock_reads_the_signing_key_and_only_its_own_organizations_group(
+    owner, outsider, never_group, group_factory
+):
+    theirs = group_factory(outsider.organization)
+    with transaction.atomic():
+        locked = lock_organization(owner.organization, group_key=never_group.key)
+    assert locked.pk == owner.organization.pk and locked.has_webhooks is False
+    assert locked.active_signing_key == SigningKey.objects.get(
+        organization=owner.organization, status="active"
+    )
+    assert locked.group == never_group and locked.group.organization is locked
+    for other_key in (theirs.key, "nope", None, "bad\x00key"):
+        with transaction.atomic():
+            assert lock_organization(owner.organization, group_key=other_key).group is None
+    from laurel.credentials.services import issue
+
+    with pytest.raises(GroupNotFound):
+        issue(actor=owner, group_key=theirs.key, recipient_name="A", recipient_email="a@x.org")
+
+
+def test_the_lock_sees_a_rotated_key_and_no_key(owner, org_factory):
+    old = SigningKey.objects.get(organization=owner.organization, status="active")
+    rotate_signing_key(actor=owner)
+    with transaction.atomic():
+        locked = lock_organization(owner.organization)
+    assert locked.active_signing_key.pk != old.pk and locked.group is None
+    unapproved = org_factory(approved=False)
+    with transaction.atomic():
+        assert lock_organization(unapproved).active_signing_key is None
+
+
+def test_an_api_key_is_read_with_its_organization_and_not_once_revoked(owner):
+    from laurel.organizations.services import revoke_api_key
+
+    api_key, raw = create_api_key(actor=owner, name="LMS", role="admin")
+    actor = authenticate_api_key(raw_key=raw)
+    assert actor.api_key == api_key and actor.role == "admin"
+    assert field_values(actor.organization) == field_values(owner.organization)
+    assert field_values(actor.api_key) == field_values(ApiKey.objects.get(pk=api_key.pk))
+    revoke_api_key(actor=owner, api_key_id=api_key.pk)
+    assert authenticate_api_key(raw_key=raw) is None
+    assert authenticate_api_key(raw_key=raw + "x") is None
