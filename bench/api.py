@@ -137,6 +137,15 @@ class Connection:
         self.http = http.client.HTTPConnection(host, int(port), timeout=30)
 
     def request(self, method: str, path: str, body=None, headers=None) -> tuple[int, bytes]:
+        try:
+            return self._exchange(method, path, body, headers)
+        except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+            # The server closed the connection after its keep-alive timeout (gunicorn: 2 s
+            # idle, e.g. between the phases of this run): it read nothing; connect again.
+            self.http.close()
+            return self._exchange(method, path, body, headers)
+
+    def _exchange(self, method, path, body, headers) -> tuple[int, bytes]:
         self.http.request(method, path, body=body, headers=headers or {})
         response = self.http.getresponse()
         return response.status, response.read()

@@ -4,6 +4,7 @@ that do not exist (404, never a 403 that would leak existence), for Admin and Is
 import pytest
 
 from laurel.credentials.models import Credential, CredentialGroup
+from laurel.organizations.models import ApiKey
 from laurel.organizations.permissions import Actor
 
 ROLES = ["admin", "issuer"]
@@ -13,8 +14,9 @@ MISSING_KEY = "zzzzzzzzzzzz"
 
 @pytest.fixture
 def theirs(globex, group_factory):
-    """globex's group, a published credential and a draft."""
+    """globex's group, a published credential, a draft and an API key."""
     from laurel.credentials.services import issue
+    from laurel.organizations.services import create_api_key
 
     group = group_factory(globex, title="Globex Course")
     actor = Actor.system(globex)
@@ -28,13 +30,20 @@ def theirs(globex, group_factory):
         recipient_email="dee@globex.org",
         draft=True,
     )
-    return {"group": group.key, "credential": published.id, "draft": draft.id}
+    api_key, _ = create_api_key(actor=actor, name="Globex LMS", role="admin")
+    return {
+        "group": group.key,
+        "credential": published.id,
+        "draft": draft.id,
+        "api_key": str(api_key.pk),
+    }
 
 
 def snapshot():
     return (
         sorted(Credential.objects.values_list("id", "status", "recipient_name", "valid_until")),
         sorted(CredentialGroup.objects.values_list("key", "title", "allow_duplicates")),
+        sorted(ApiKey.objects.values_list("id", "name", "revoked_at")),
     )
 
 
@@ -58,6 +67,7 @@ ID_ENDPOINTS = [
     ("PATCH", "/api/v1/groups/{group}", {"title": "Mine"}),
     ("GET", "/api/v1/badges/{group}", None),
     ("PATCH", "/api/v1/badges/{group}", {"title": "Mine"}),
+    ("DELETE", "/api/v1/api-keys/{api_key}", None),
     ("GET", "/v1/credential/{credential}/view", None),
     ("POST", "/v1/credential/{draft}/publish", {}),
     ("POST", "/v1/credential/{credential}/update", {"expiry": 1924992000}),
@@ -75,7 +85,7 @@ ID_ENDPOINTS = [
     ),
 ]
 # Refused by role before anything is looked up, whatever the id.
-ROLE_REFUSED = {("issuer", "/revoke"), ("issuer", "/resend")}
+ROLE_REFUSED = {("issuer", "/revoke"), ("issuer", "/resend"), ("issuer", "{api_key}")}
 
 
 def fill(template, ids):
@@ -94,7 +104,12 @@ def test_another_organizations_ids_answer_like_missing_ones(
     api, acme_keys, theirs, role, method, path, body
 ):
     before = snapshot()
-    missing = {"credential": MISSING_ID, "draft": MISSING_ID, "group": MISSING_KEY}
+    missing = {
+        "credential": MISSING_ID,
+        "draft": MISSING_ID,
+        "group": MISSING_KEY,
+        "api_key": "99999999",
+    }
     response = api.call(method, fill(path, theirs), acme_keys.key(role), fill(body, theirs))
     control = api.call(method, fill(path, missing), acme_keys.key(role), fill(body, missing))
     assert (response.status_code, response.json()) == (control.status_code, control.json())
@@ -112,12 +127,17 @@ def test_lists_show_only_the_keys_organization(api, acme_keys, theirs, role, nev
     assert compat["credentials"] == []
     groups = api.post("/v1/groups/search", key, {}).json()["groups"]
     assert [g["key"] for g in groups] == [never_group.key]
+    if role == "admin":
+        names = {k["name"] for k in api.get("/api/v1/api-keys", key).json()["data"]}
+        assert names == {"admin key", "issuer key"}
 
 
 # What each role may do with its own organization's objects (DESIGN.md "Roles").
 ROLE_TABLE = [
     ("POST", "/api/v1/credentials/{credential}/revoke", {"admin": 200, "issuer": 403}),
     ("POST", "/api/v1/webhooks", {"admin": 201, "issuer": 403}),
+    ("GET", "/api/v1/api-keys", {"admin": 200, "issuer": 403}),
+    ("POST", "/api/v1/api-keys", {"admin": 201, "issuer": 403}),
     ("POST", "/api/v1/credentials/{draft}/publish", {"admin": 200, "issuer": 200}),
     ("POST", "/api/v1/groups", {"admin": 201, "issuer": 201}),
     ("GET", "/api/v1/credentials/{credential}", {"admin": 200, "issuer": 200}),
@@ -148,6 +168,7 @@ def test_each_role_may_do_what_the_roles_table_says(
     bodies = {
         "/api/v1/webhooks": {"url": "https://example.com/h", "events": ["credential.issued"]},
         "/api/v1/groups": {"title": "New group"},
+        "/api/v1/api-keys": {"name": "New key"},
     }
     response = api.call(
         method,

@@ -119,3 +119,27 @@ def test_an_api_key_is_read_with_its_organization_and_not_once_revoked(owner):
     revoke_api_key(actor=owner, api_key_id=api_key.pk)
     assert authenticate_api_key(raw_key=raw) is None
     assert authenticate_api_key(raw_key=raw + "x") is None
+
+
+def test_insert_writes_every_field_as_save_would(owner):
+    from laurel.organizations.models import AuditEvent
+
+    def event(action, data):
+        return AuditEvent(
+            organization=owner.organization,
+            actor_label="Zoë 'Q' <b>",
+            door="api",
+            action=action,
+            object_type="Credential",
+            object_id="x" * 32,
+            data=data,
+        )
+
+    made = [event("one", {"ünï": ["✓", None, 1.5, {"a": '\\n"'}]}), event("two", {})]
+    rows.insert(made)
+    assert all(not obj._state.adding and obj.pk is None for obj in made)
+    stored = AuditEvent.objects.filter(action__in=["one", "two"]).order_by("action")
+    assert [(e.action, e.data, e.created_at, e.actor_label) for e in stored] == [
+        (obj.action, obj.data, obj.created_at, obj.actor_label) for obj in made
+    ]
+    rows.insert([])  # nothing to write: no statement, no error

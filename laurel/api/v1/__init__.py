@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 
 from laurel.api.auth import ApiKeyAuth
 from laurel.api.errors import install_error_handlers
-from laurel.api.v1 import credentials, groups, organization, webhooks
+from laurel.api.v1 import api_keys, credentials, groups, organization, webhooks
 
 DESCRIPTION = """
 Issue, publish, revoke and look up Open Badges 3.0 credentials.
@@ -14,6 +14,8 @@ Issue, publish, revoke and look up Open Badges 3.0 credentials.
 * **Authentication**: `Authorization: Bearer crd_live_…` (an API key of one organization,
   with the Admin or the Issuer role). A missing, unknown or revoked key answers 401
   `{"detail": "Invalid token or organization not found"}`.
+* **API keys**: `GET/POST /api/v1/api-keys`, `DELETE /api/v1/api-keys/{id}` (Admin keys);
+  a new key is shown once, in the answer that creates it.
 * **Errors**: `{"success": false, "error": "<sentence>", "error_code": "<snake_case>"}`.
 * **Rate limits**: per key and per client IP, each a number of requests a minute. Every
   response carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`
@@ -38,3 +40,4 @@ api.add_router("/groups", groups.groups_router("groups"))
 api.add_router("/badges", groups.groups_router("badges"))
 api.add_router("/organization", organization.router)
 api.add_router("/webhooks", webhooks.router)
+api.add_router("/api-keys", api_keys.router)

@@ -1,0 +1,59 @@
+"""On PostgreSQL the statements a connection runs again and again (every issue runs the
+same dozen) are prepared once, so the server stops parsing and planning them; a setting
+turns that off for poolers that cannot keep prepared statements."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.db import connection
+
+from tests.helpers.server import REPO
+
+SHOW = "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS'))"
+
+
+def database_options(tmp_path, **env) -> str:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("LAUREL_", "DATABASE_"))}
+    clean.update(DJANGO_SETTINGS_MODULE="laurel.settings", LAUREL_DATA_DIR=str(tmp_path), **env)
+    finished = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {SHOW}"],
+        env=clean,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert finished.returncode == 0, finished.stderr
+    return finished.stdout.strip()
+
+
+def test_postgresql_prepares_statements_unless_told_not_to(tmp_path):
+    url = "postgres://laurel@db.example:5432/laurel"  # settings only: nothing connects
+    on = database_options(tmp_path, DATABASE_URL=url)
+    assert "'server_side_binding': True" in on and "'prepare_threshold': 5" in on
+    off = database_options(tmp_path, DATABASE_URL=url, LAUREL_DB_PREPARED_STATEMENTS="0")
+    assert "prepare_threshold" not in off and "server_side_binding" not in off
+    assert "prepare_threshold" not in database_options(tmp_path)  # SQLite
+
+
+@pytest.mark.django_db
+def test_what_every_issue_runs_is_prepared_on_postgresql(owner, never_group):
+    from laurel.credentials.services import issue
+
+    for n in range(7):
+        issue(
+            actor=owner,
+            group_key=never_group.key,
+            recipient_name=f"R{n}",
+            recipient_email=f"r{n}@example.org",
+        )
+    if connection.vendor != "postgresql":  # the SQLite run: nothing to prepare there
+        assert "prepare_threshold" not in connection.settings_dict.get("OPTIONS", {})
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = "\n".join(row[0] for row in cursor.fetchall())
+    for hot in ("credentials_statuslist", "organizations_quotausage", "organizations_signingkey"):
+        assert hot in prepared, prepared[:2000]
