@@ -11,7 +11,6 @@ nothing). `converted(Model, fields, values)` converts the values of some fields 
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -58,13 +57,13 @@ def converted(
     return result
 
 
-# Per connection (they are per thread, and so are the converters bound to them).
-_CONVERTERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def _converters(model: type[models.Model], connection) -> dict[str, tuple[object, list[Callable]]]:
-    """Per field name, its column expression and what the ORM applies to a fetched value."""
-    known = _CONVERTERS.setdefault(connection, {})
+    """Per field name, its column expression and what the ORM applies to a fetched value.
+
+    Kept on the connection (one per thread, like the converters bound to it), so that it
+    goes with the connection.
+    """
+    known = connection.__dict__.setdefault("_laurel_row_converters", {})
     if model not in known:
         table = {}
         for field in model._meta.concrete_fields:
@@ -82,7 +81,8 @@ def insert(objects: Sequence[models.Model], *, using: str = "default") -> None:
     rows whose database-made id nobody needs (the ORM's bulk_create asks for the ids).
 
     Values go through each field's pre_save and get_db_prep_save, as in Model.save();
-    an AutoField left empty is left to the database.
+    an AutoField left empty is left to the database, and stays None on the instance (so
+    such an instance is written once: do not save it again).
     """
     if not objects:
         return

@@ -143,6 +143,7 @@ else:
         # (every issue runs the same dozen) prepared once: PostgreSQL then skips parsing
         # and planning it (a 1-client issue p50 about 20% lower). Off behind a pooler
         # that cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
+        DATABASES["default"]["ENGINE"] = "laurel.db.postgresql"  # batches fit 65,535 parameters
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             server_side_binding=True, prepare_threshold=5
         )

@@ -364,27 +364,34 @@ def lock_organization(organization: Organization, *, group_key: str | None = Non
     """Lock the organization row for this transaction: issues of one org go one at a time.
 
     On PostgreSQL this is SELECT ... FOR UPDATE; on SQLite the IMMEDIATE write transaction
-    already serializes writers and there is nothing to lock. What every issue and publish
-    asks next comes in the same statement, as attributes of the returned row:
+    already serializes writers and there is nothing to lock. Then one more statement reads
+    what every issue and publish asks next, as attributes of the returned row:
     `has_webhooks` (whether a live webhook subscription exists, so that the credential
     events of this transaction cost no query when nobody listens), `active_signing_key`
     (the SigningKey that signs, or None) and, when `group_key` is given, `group` (the
     organization's CredentialGroup with that key, or None).
+
+    Not in the locking statement itself: on PostgreSQL a statement that waited for the lock
+    still reads the other tables as they were when it started, so an issue queued behind a
+    key rotation would get the key the rotation just retired.
     """
     from laurel.credentials.models import CredentialGroup
 
     if not isinstance(group_key, str) or "\x00" in group_key:
         group_key = None  # no group has it (and a NUL would not reach PostgreSQL)
     with connection.cursor() as cursor:
-        cursor.execute(_lock_sql(connection.vendor), [group_key, organization.pk])
+        cursor.execute(_lock_sql(connection.vendor), [organization.pk])
         row = cursor.fetchone()
-    if row is None:
-        raise Organization.DoesNotExist(f"Organization {organization.pk} does not exist.")
-    org_end = rows.width(Organization)
-    key_end = org_end + 1 + rows.width(SigningKey)
-    locked = rows.instance(Organization, row[:org_end])
-    locked.has_webhooks = bool(row[org_end])
-    locked.active_signing_key = rows.instance(SigningKey, row[org_end + 1 : key_end])
+        if row is None:
+            raise Organization.DoesNotExist(f"Organization {organization.pk} does not exist.")
+        locked = rows.instance(Organization, row)
+        cursor.execute(
+            _issuing_sql(connection.vendor), [locked.pk, locked.pk, group_key, locked.pk]
+        )
+        row = cursor.fetchone()
+    key_end = 1 + rows.width(SigningKey)
+    locked.has_webhooks = bool(row[0])
+    locked.active_signing_key = rows.instance(SigningKey, row[1:key_end])
     locked.group = rows.instance(CredentialGroup, row[key_end:])
     for joined in (locked.active_signing_key, locked.group):
         if joined is not None:
@@ -394,22 +401,26 @@ def lock_organization(organization: Organization, *, group_key: str | None = Non
 
 @functools.cache
 def _lock_sql(vendor: str) -> str:
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    table = connection.ops.quote_name(Organization._meta.db_table)
+    return f"SELECT {rows.columns(Organization, 'o')} FROM {table} o WHERE o.id = %s{lock}"
+
+
+@functools.cache
+def _issuing_sql(vendor: str) -> str:
     from laurel.credentials.models import CredentialGroup
     from laurel.webhooks.models import WebhookSubscription
 
     quote = connection.ops.quote_name
-    lock = " FOR UPDATE OF o" if connection.features.has_select_for_update_of else ""
     return (
-        f"SELECT {rows.columns(Organization, 'o')}, "
-        f"EXISTS (SELECT 1 FROM {quote(WebhookSubscription._meta.db_table)} w "
-        f"WHERE w.organization_id = o.id AND w.deleted_at IS NULL), "
+        f"SELECT EXISTS (SELECT 1 FROM {quote(WebhookSubscription._meta.db_table)} w "
+        f"WHERE w.organization_id = %s AND w.deleted_at IS NULL), "
         f"{rows.columns(SigningKey, 'k')}, {rows.columns(CredentialGroup, 'g')} "
-        f"FROM {quote(Organization._meta.db_table)} o "
+        f"FROM (SELECT 1 AS one) AS here "
         f"LEFT JOIN {quote(SigningKey._meta.db_table)} k "
-        f"ON k.organization_id = o.id AND k.status = '{SigningKey.Status.ACTIVE}' "
+        f"ON k.organization_id = %s AND k.status = '{SigningKey.Status.ACTIVE}' "
         f"LEFT JOIN {quote(CredentialGroup._meta.db_table)} g "
-        f"ON g.organization_id = o.id AND g.{quote('key')} = %s "
-        f"WHERE o.id = %s{lock}"
+        f"ON g.{quote('key')} = %s AND g.organization_id = %s"
     )
 
 

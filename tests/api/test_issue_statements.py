@@ -45,22 +45,30 @@ def test_issue_and_publish_writes_the_credential_once_without_savepoints(
     assert len(touching(statements, "organizations_quotausage")) == 1
     # One statement takes the status-list slot.
     assert len(touching(statements, "credentials_statuslist")) == 1
-    # One statement locks the organization and reads its signing key and the group.
-    (locking,) = touching(statements, "organizations_signingkey")
-    assert touching([locking], "organizations_organization")
-    assert touching([locking], "credentials_credentialgroup")
+    # One statement locks the organization; the next (after the lock, so that it sees a
+    # key rotation it waited for) reads the signing key, the group and the listeners.
+    (locking,) = [
+        sql
+        for sql in touching(statements, "organizations_organization")
+        if not touching([sql], "organizations_apikey")  # the key's own (read before)
+    ]
+    assert locking.endswith("FOR UPDATE") == (connection.vendor == "postgresql")
+    (reading,) = touching(statements, "organizations_signingkey")
+    assert statements.index(reading) == statements.index(locking) + 1
+    assert touching([reading], "credentials_credentialgroup")
+    assert touching([reading], "webhooks_webhooksubscription")
     # One statement records both events (issued, published).
     assert len(touching(statements, "organizations_auditevent")) == 1
     assert sorted(
         AuditEvent.objects.filter(object_id=credential_id).values_list("action", flat=True)
     ) == ["credential.issued", "credential.published"]
-    assert len(statements) <= 12, "\n".join(statements)
+    assert len(statements) <= 13, "\n".join(statements)
 
 
 def test_nobody_listening_costs_no_webhook_query(api, acme_keys, never_group):
     _, statements = issue_and_capture(api, acme_keys, never_group)
     asked = touching(statements, "webhooks_webhooksubscription")
-    assert len(asked) == 1 and "EXISTS" in asked[0]  # inside the organization's lock
+    assert len(asked) == 1 and "EXISTS" in asked[0]  # with the key, after the lock
     assert not touching(statements, "webhooks_webhookdelivery")
 
 

@@ -144,3 +144,35 @@ def test_parallel_publishes_take_distinct_status_list_slots(owner, never_group):
         scattered_index(n, length=status_list.length, key=status_list.index_key.encode())
         for n in range(6)
     )
+
+
+def test_an_issue_waiting_on_a_key_rotation_signs_with_the_new_key(owner, never_group):
+    """The issue waits for the organization lock the rotation holds; once it has the lock it
+    must see the rotation's new key, not the one that was active when it started waiting."""
+    from django.db import transaction
+
+    from laurel.organizations.models import SigningKey
+    from laurel.organizations.services import lock_organization, rotate_signing_key
+
+    locked = threading.Event()
+
+    def work(i: int):
+        if i == 0:  # the rotation: takes the lock, lets the issue queue behind it, rotates
+            with transaction.atomic():
+                lock_organization(owner.organization)
+                locked.set()
+                threading.Event().wait(0.5)
+                return rotate_signing_key(actor=owner)
+        locked.wait(timeout=30)
+        return issue(
+            actor=owner, group_key=never_group.key, recipient_name="Ada", recipient_email="a@x.org"
+        )
+
+    new_key, credential = run_in_threads(2, work)
+    assert isinstance(new_key, SigningKey) and isinstance(credential, Credential), (
+        new_key,
+        credential,
+    )
+    (proof,) = credential.document["proof"]
+    method = proof["verificationMethod"]
+    assert method.endswith(f"#{new_key.key_id}"), (method, new_key.key_id)

@@ -57,3 +57,23 @@ def test_what_every_issue_runs_is_prepared_on_postgresql(owner, never_group):
         prepared = "\n".join(row[0] for row in cursor.fetchall())
     for hot in ("credentials_statuslist", "organizations_quotausage", "organizations_signingkey"):
         assert hot in prepared, prepared[:2000]
+
+
+@pytest.mark.django_db
+def test_a_batch_of_more_than_65535_parameters_is_cut_to_fit(acme):
+    """Bound by the server, a statement takes at most 65,535 parameters: the batches Django
+    cuts itself (in_bulk, a cascade's deletions in the admin) must fit."""
+    from django.db.models.deletion import Collector
+
+    from laurel.organizations.models import AuditEvent
+
+    events = AuditEvent.objects.bulk_create(
+        AuditEvent(organization=acme, door="system", action="bulk.test", object_id=str(n))
+        for n in range(7000)
+    )
+    missing = range(10**12, 10**12 + 63000)
+    ids = [event.pk for event in events] + list(missing)  # 70,000 distinct parameters
+    assert len(AuditEvent.objects.in_bulk(ids)) == 7000
+    batches = Collector(using="default").get_del_batches(ids, [AuditEvent._meta.pk])
+    assert sum(map(len, batches)) == 70000
+    assert max(map(len, batches)) <= connection.features.max_query_params <= 65535

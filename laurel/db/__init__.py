@@ -1,0 +1,1 @@
+"""Laurel's database backends (see laurel/db/postgresql)."""
