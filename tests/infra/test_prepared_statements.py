@@ -2,31 +2,16 @@
 same dozen) are prepared once, so the server stops parsing and planning them; a setting
 turns that off for poolers that cannot keep prepared statements."""
 
-import os
-import subprocess
-import sys
-
 import pytest
 from django.db import connection
 
-from tests.helpers.server import REPO
+from tests.helpers.settings import settings_seen
 
 SHOW = "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS'))"
 
 
 def database_options(tmp_path, **env) -> str:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("LAUREL_", "DATABASE_"))}
-    clean.update(DJANGO_SETTINGS_MODULE="laurel.settings", LAUREL_DATA_DIR=str(tmp_path), **env)
-    finished = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {SHOW}"],
-        env=clean,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert finished.returncode == 0, finished.stderr
-    return finished.stdout.strip()
+    return settings_seen(tmp_path, SHOW, **env).strip()
 
 
 def test_postgresql_prepares_statements_unless_told_not_to(tmp_path):

@@ -1,11 +1,7 @@
 """Secrets come from the environment, from a file named by <NAME>_FILE, or are generated
 once into the data directory (embedded mode) and kept."""
 
-import os
-import subprocess
-import sys
-
-from tests.helpers.server import REPO
+from tests.helpers.settings import settings_seen
 
 SHOW = (
     "from django.conf import settings; "
@@ -14,18 +10,7 @@ SHOW = (
 
 
 def secrets_seen(data_dir, **env) -> list[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("LAUREL_")}
-    clean.update(DJANGO_SETTINGS_MODULE="laurel.settings", LAUREL_DATA_DIR=str(data_dir), **env)
-    finished = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {SHOW}"],
-        env=clean,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert finished.returncode == 0, finished.stderr
-    return finished.stdout.split()
+    return settings_seen(data_dir, SHOW, **env).split()
 
 
 def test_secrets_are_generated_once_into_the_data_directory(tmp_path):
