@@ -82,3 +82,49 @@ def test_url_longer_than_its_column_is_a_400(api, acme_keys, never_group, path, 
     assert response.status_code == 400, response.content
     assert "longer than 500" in response.json()["error"]
     assert not Credential.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["yes", "true", 1, 0, "on"])
+@pytest.mark.parametrize(
+    "method, path, field, body_of",
+    [
+        (
+            "POST",
+            "/api/v1/groups",
+            "allow_duplicates",
+            lambda v: {"title": "T", "allow_duplicates": v},
+        ),
+        ("PATCH", "/api/v1/groups/{group}", "allow_duplicates", lambda v: {"allow_duplicates": v}),
+        (
+            "POST",
+            "/v1/groups/new",
+            "allow_duplicates",
+            lambda v: {"title": "T", "allow_duplicates": v},
+        ),
+        (
+            "POST",
+            "/api/v1/credentials",
+            "draft",
+            lambda v: {
+                "group_key": "{group}",
+                "recipient": {"name": "A", "email": "a@x.org"},
+                "draft": v,
+            },
+        ),
+    ],
+)
+def test_a_yes_or_no_field_takes_true_or_false_only(
+    api, acme_keys, never_group, method, path, field, body_of, value
+):
+    from laurel.credentials.models import Credential, CredentialGroup
+
+    body = body_of(value)
+    if body.get("group_key"):
+        body["group_key"] = never_group.key
+    before = (Credential.objects.count(), CredentialGroup.objects.count())
+    response = api.call(method, path.format(group=never_group.key), acme_keys.admin_key, body)
+    assert response.status_code == 400, response.json()
+    assert field in response.json()["error"]
+    assert (Credential.objects.count(), CredentialGroup.objects.count()) == before
+    never_group.refresh_from_db()
+    assert never_group.allow_duplicates is False

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ninja import Field, Schema
+from pydantic import StrictBool
 
 
 class RecipientIn(Schema):
@@ -89,7 +90,7 @@ class GroupIn(Schema):
     custom_fields: list[str] | None = None
     expiry_unit: str | None = None
     expiry_amount: int | None = None
-    allow_duplicates: bool | None = Field(None, description="the 'duplication' setting")
+    allow_duplicates: StrictBool | None = Field(None, description="the 'duplication' setting")
     default_privacy: str | None = None
 
 

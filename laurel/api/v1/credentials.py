@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import StrictBool
 
 from laurel.api.errors import ApiError
 from laurel.api.representations import credential_representation
@@ -33,7 +34,7 @@ class CredentialIn(Schema):
     custom_attributes: dict[str, Any] | None = None
     issued_on: datetime | None = None
     valid_until: datetime | None = None
-    draft: bool = False
+    draft: StrictBool = False
 
 
 class GroupSummary(Schema):

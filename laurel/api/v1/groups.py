@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import StrictBool
 
 from laurel.api.representations import group_representation
 from laurel.api.schemas import responses
@@ -20,7 +21,7 @@ class GroupFields(Schema):
     skills: list[dict[str, Any]] | None = None
     expiry_unit: str | None = Field(None, description="never, days, months or years")
     expiry_amount: int | None = None
-    allow_duplicates: bool | None = None
+    allow_duplicates: StrictBool | None = None  # true or false, not "yes"
     custom_fields: list[str] | None = Field(None, description='names starting "custom_"')
     default_privacy: str | None = None
     certificate_design: dict[str, Any] | None = None
