@@ -251,7 +251,7 @@ def generate_signing_key(*, actor: Actor) -> SigningKey:
     """The organization's first active key (Conflict if one is active: rotate instead)."""
     require(actor, "manage_signing_keys")
     organization = lock_organization(actor.organization)
-    if active_signing_key(organization) is not None:
+    if organization.active_signing_key is not None:  # read after the lock
         raise Conflict("The organization already has an active signing key; rotate it instead.")
     return _create_signing_key(actor, organization)
 
@@ -261,7 +261,7 @@ def rotate_signing_key(*, actor: Actor) -> SigningKey:
     """Retire the active key (it stays in the DID document) and make a new one."""
     require(actor, "manage_signing_keys")
     organization = lock_organization(actor.organization)
-    old = active_signing_key(organization)
+    old = organization.active_signing_key  # read after the lock
     if old is not None:
         old.status = SigningKey.Status.RETIRED
         old.retired_at = timezone.now()
