@@ -66,7 +66,7 @@ def email_address(email, *, field: str) -> str:
         raise ValidationError(f"{field} is required: the recipient's email address.", field=field)
     email = email.strip()
     if len(email) > 254:  # RFC 5321's limit, and the column's (Django's check allows 320)
-        raise ValidationError("The recipient's email is longer than 254 characters.", field=field)
+        raise ValidationError(f"{field} is longer than 254 characters.", field=field)
     try:
         validate_email(email)
     except django_exceptions.ValidationError:

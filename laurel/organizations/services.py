@@ -180,16 +180,39 @@ def update_organization_settings(*, actor: Actor, **changes) -> Organization:
     unknown = set(changes) - set(SETTINGS_FIELDS)
     if unknown:
         raise ValidationError(f"Unknown setting {sorted(unknown)[0]!r}.", field=sorted(unknown)[0])
-    if "name" in changes:
-        changes["name"] = _clean_name(changes["name"])
+    changes = _clean_settings(changes)
     organization = Organization.objects.select_for_update().get(pk=actor.organization.pk)
     for field, value in changes.items():
-        setattr(organization, field, value.strip() if isinstance(value, str) else value)
+        setattr(organization, field, value)
     organization.save(update_fields=list(changes) or None)
     audit.record(
         actor, "organization.settings_changed", organization, data={"fields": sorted(changes)}
     )
     return organization
+
+
+def _clean_settings(changes: dict) -> dict:
+    """The settings as stored, or a ValidationError naming the first bad one. The url,
+    email and image go into every credential's signed issuer profile, so a value the
+    schema would refuse must never be stored (every issue would then fail)."""
+    from laurel.credentials import validation
+
+    clean = {}
+    for field, value in changes.items():
+        if field == "name":
+            clean[field] = _clean_name(value)
+        elif field == "emails_enabled":
+            if not isinstance(value, bool):
+                raise ValidationError("emails_enabled must be true or false.", field=field)
+            clean[field] = value
+        else:
+            limit = Organization._meta.get_field(field).max_length
+            text = validation.text(value, field=field, max_length=limit)
+            if field == "email":
+                clean[field] = validation.email_address(text, field=field) if text else ""
+            else:  # url, image
+                clean[field] = validation.url(text, field=field)
+    return clean
 
 
 # --- members ---------------------------------------------------------------------------
