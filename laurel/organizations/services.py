@@ -450,13 +450,13 @@ def _issuing_sql(vendor: str) -> str:
 def require_issuing_prerequisites(
     actor: Actor, organization: Organization, action: str = "issue"
 ) -> SigningKey:
-    """Approved, an active signing key, a role that may `action` — in that order."""
+    """Approved, an active signing key, a role that may `action` — in that order.
+
+    `organization` is the row lock_organization returned (it read the key after the lock).
+    """
     if organization.status != Organization.Status.APPROVED:
         raise OrganizationNotApproved()
-    if hasattr(organization, "active_signing_key"):  # read with the lock
-        key = organization.active_signing_key
-    else:
-        key = active_signing_key(organization)
+    key = organization.active_signing_key
     if key is None:
         raise NoSigningKey()
     require(actor, action)
