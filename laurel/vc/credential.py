@@ -2,7 +2,7 @@
 
 The output is a plain JSON-serializable dict, unsigned, that validates against the
 official OB 3.0 JSON schema (``schemas/ob_v3p0_achievementcredential_schema.json``) and
-uses only terms its contexts define (see ``shared/standards/README.md`` for the traps).
+uses only terms its contexts define (see ``laurel/vc/contexts/README.md``).
 The recipient's email never appears: only its salted SHA-256 hash (an IdentityObject).
 """
 

@@ -723,14 +723,6 @@ def test_a_retired_key_signing_after_its_rotation_is_reported_by_laurel(
 # --- the harness itself --------------------------------------------------------------------
 
 
-def test_the_contexts_the_javascript_verifier_loads_are_the_published_standards_files():
-    shipped = sorted((REPO / "laurel" / "vc" / "contexts").iterdir())
-    assert len(shipped) >= 8
-    for path in shipped:
-        published = STANDARDS / "contexts" / path.name
-        assert path.read_bytes() == published.read_bytes(), path.name
-
-
 def test_without_node_on_path_the_interop_tests_fail_with_a_clear_message(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(pytest.fail.Exception, match="node is not on PATH"):
