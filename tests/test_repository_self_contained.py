@@ -38,9 +38,7 @@ def scanned_files() -> list[Path]:
     for name in SCANNED:
         path = REPO / name
         candidates = [path] if path.is_file() else path.rglob("*")
-        files += [
-            p for p in candidates if p.is_file() and not SKIPPED_PARTS.intersection(p.parts)
-        ]
+        files += [p for p in candidates if p.is_file() and not SKIPPED_PARTS.intersection(p.parts)]
     return sorted(files)
 
 

@@ -380,13 +380,19 @@ def _where(path: Sequence[Any]) -> str:
     return "/".join(str(part) for part in path) or "(document)"
 
 
-def _explain(document: dict, fast_error: Exception | None) -> SchemaError:
+def _explain(
+    document: dict,
+    fast_error: Exception | None,
+    *,
+    where: Callable[[Sequence[Any]], str] = _where,
+) -> SchemaError:
+    """The first failing place of `document`, named by `where` (its path by default)."""
     errors = sorted(_validator().iter_errors(document), key=lambda e: list(e.absolute_path))
     if not errors:
         return SchemaError(f"OB 3.0 schema: {fast_error}")
     first = errors[0]
     message = first.message if len(first.message) <= 200 else first.message[:200] + "..."
-    return SchemaError(f"OB 3.0 schema: at {_where(first.absolute_path)}: {message}")
+    return SchemaError(f"OB 3.0 schema: at {where(list(first.absolute_path))}: {message}")
 
 
 def validate_schema(document: dict) -> None:

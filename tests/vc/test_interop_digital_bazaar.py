@@ -34,7 +34,6 @@ from laurel.vc.verify import verify_credential
 from tests.conftest import STANDARDS
 from tests.vc.interop import (
     INTEROP,
-    REPO,
     controller_document,
     node_binary,
     sign_in_js,
