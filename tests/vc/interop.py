@@ -83,6 +83,17 @@ def sign_in_js(jobs: list[dict]) -> list[dict]:
     return results
 
 
+def verify_in_verifier_core(jobs: list[dict]) -> list[dict]:
+    """Verify every job with @digitalcredentials/verifier-core (interop/verifier_core.mjs).
+
+    job: {credential, web: {https URL: document}} (a did:web's document under its
+    did.json URL); result: {log: [{id, valid, error}], errors, schema, requested}.
+    """
+    results = run_script("verifier_core.mjs", {"jobs": jobs})["results"]
+    assert len(results) == len(jobs)
+    return results
+
+
 def controller_document(
     controller: str, method_id: str, public_key_multibase: str, **marks: str
 ) -> dict:
