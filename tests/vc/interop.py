@@ -27,7 +27,11 @@ def node_binary() -> str:
             "(apt-get install nodejs npm, then `make interop`)",
             pytrace=False,
         )
-    if not (INTEROP / "node_modules" / "@digitalbazaar" / "vc").is_dir():
+    installed = [
+        INTEROP / "node_modules" / p
+        for p in ("@digitalbazaar/vc", "@digitalcredentials/verifier-core")
+    ]
+    if not all(path.is_dir() for path in installed):
         pytest.fail(
             "interop/node_modules is missing: run `make interop` (npm ci in interop/)",
             pytrace=False,
