@@ -604,7 +604,6 @@ def js_signed(laurel_issuer, ob_vector) -> dict[str, dict]:
         "with credentialSchema": {
             "credential": _laurel_badge(23, schema=True),
             **active,
-            "proofArray": True,
             "created": created,
         },
         "revoked": {
@@ -612,14 +611,12 @@ def js_signed(laurel_issuer, ob_vector) -> dict[str, dict]:
                 24, status=[StatusEntry(LAUREL_REVOCATIONS, REVOKED_INDEX)]
             ),
             **active,
-            "proofArray": True,
             "created": created,
         },
         "by the retired key after rotation": {
             "credential": _laurel_badge(25),
             "verificationMethod": laurel_issuer.retired_method,
             "key": {"seed": _seed(laurel_issuer.retired)},
-            "proofArray": True,
             "created": created,
         },
         "ob vector": {
@@ -681,7 +678,9 @@ def test_a_credential_javascript_signed_then_altered_fails_laurels_proof_check(
     assert "signature does not match" in check.reason
 
 
-@pytest.mark.parametrize("case", ["international, proof array", "with credentialSchema"])
+@pytest.mark.parametrize(
+    "case", ["plain, proof as an object", "international, proof array", "with credentialSchema"]
+)
 def test_a_credential_javascript_signs_is_valid_in_laurels_report(
     js_signed, laurel_issuer, laurel_signed, case
 ):
