@@ -88,22 +88,24 @@ def validate_as_jsonld(document: dict) -> list[str]:
     compacted form was read (empty when the literal plain-JSON form validates)."""
     if not isinstance(document, dict):
         raise SchemaError("a credential must be a JSON object")
-    if _fast_accepts(document):
+    if _fast_refusal(document) is None:
         return []
     expanded = expand_compacted(document)
     if not expanded.changes:
         validate_schema(document)  # raises, explaining the literal form's first failure
-    if not _fast_accepts(expanded.document):
-        raise _explain(expanded.document, None, where=expanded.where)
+    refusal = _fast_refusal(expanded.document)
+    if refusal is not None:
+        raise _explain(expanded.document, refusal, where=expanded.where)
     return expanded.places()
 
 
-def _fast_accepts(document: dict) -> bool:
+def _fast_refusal(document: dict) -> Exception | None:
+    """Why the compiled validator refuses `document`, or None when it accepts it."""
     try:
         _fast_validator()(document)
-    except fastjsonschema.JsonSchemaException:
-        return False
-    return True
+    except fastjsonschema.JsonSchemaException as refusal:
+        return refusal
+    return None
 
 
 class _Walker:

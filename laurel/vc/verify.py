@@ -8,7 +8,9 @@ Checks, in the order a person reads them:
 - ``status``: every credentialStatus entry (Bitstring Status List, revocation or
   suspension), read from a status list whose own proof verifies;
 - ``validity dates``: validFrom is not in the future and validUntil is not past;
-- ``schema``: the Open Badges 3.0 JSON schema.
+- ``schema``: the Open Badges 3.0 JSON schema, the document read as JSON-LD means it
+  (compacted single values in the plain-JSON form the schema spells out, see
+  ``compacted.py``); the signature is checked on the document as it was signed.
 
 Each check ends ``passed``, ``failed`` (with the reason) or ``could not check`` (with the
 reason: a DID document or status list that could not be obtained, typically offline).
