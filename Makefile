@@ -27,8 +27,9 @@ interop: interop/node_modules/.installed
 run: install
 	$(BIN)/laurel run
 
+PYTEST_ARGS ?=
 test: install interop
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
