@@ -293,6 +293,8 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Behind a load balancer the client's address is the last X-Forwarded-For hop it added.
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if _env_bool("LAUREL_API_TRUST_X_FORWARDED_FOR", False) else 0
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Laurel"
 LOCALE_PATHS = [BASE_DIR / "locale"]
