@@ -1,0 +1,23 @@
+// Settings pages: copy a secret shown once (an API key, a webhook secret, an invitation link).
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) return;
+    var field = document.querySelector(button.dataset.copy);
+    if (!field) return;
+    var done = function () {
+      var label = button.textContent;
+      button.textContent = button.dataset.copied || "Copied";
+      button.classList.add("btn-success");
+      setTimeout(function () { button.textContent = label; button.classList.remove("btn-success"); }, 2000);
+    };
+    field.select();
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(done, function () { document.execCommand("copy"); done(); });
+    } else {
+      document.execCommand("copy");
+      done();
+    }
+  });
+})();
