@@ -15,5 +15,5 @@ urlpatterns = [
     path("", home.front, name="front"),
     path("favicon.ico", RedirectView.as_view(url=static("web/laurel.svg"), permanent=True)),
     path("organizations/<slug:org>/", include(organization_patterns)),
-    path("invitations/<str:token>", invitations.invitation, name="invitation"),
+    path("invitations/<path:token>", invitations.invitation, name="invitation"),
 ]

@@ -30,6 +30,7 @@ class GeneralForm(forms.Form):
         max_length=Organization._meta.get_field("name").max_length,
         help_text=_("The issuer recipients see on their credentials."),
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+        error_messages={"required": _("An organization needs a name.")},
     )
     image = forms.CharField(
         label=_("Logo (image URL)"),
@@ -99,7 +100,8 @@ class WebhookForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.ChoiceField(label=_("Action"), required=False)
+    # Any text: an action missing from the choices simply matches nothing.
+    action = forms.CharField(label=_("Action"), required=False, max_length=64, widget=forms.Select)
     actor = forms.CharField(label=_("Actor"), required=False, max_length=200)
     since = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -110,4 +112,5 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, actions: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", _("Any action"))] + [(a, a) for a in actions]
+        choices = [("", _("Any action"))] + [(action, action) for action in actions]
+        self.fields["action"].widget.choices = choices

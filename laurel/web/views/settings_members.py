@@ -53,7 +53,9 @@ def invite(request: HttpRequest) -> HttpResponse:
             add_domain_error(form, error)
         else:
             # Shown once: the token is not stored, so this page is the inviter's only copy.
-            return _members_page(request, invited=invited)
+            response = _members_page(request, invited=invited)
+            response["Cache-Control"] = "no-store"
+            return response
     return _members_page(request, form, status=400)
 
 
