@@ -250,3 +250,23 @@ def test_pending_invitations_leave_out_expired_used_and_withdrawn(owner, user_fa
     _use(made["used"].invitation)
     pending = invitations.pending_invitations(owner.organization)
     assert [i.email for i in pending] == ["pending@example.org"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_invitation_email_arrives_through_smtp_with_the_link(owner):
+    from django.test import override_settings
+
+    from tests.helpers.smtp import smtp_server, smtp_settings
+    from tests.helpers.tasks import run_pending_tasks
+
+    with smtp_server() as (inbox, port), override_settings(**smtp_settings(port)):
+        invited = invitations.invite(actor=owner, email="grace@example.org", role="issuer")
+        assert inbox.messages == []  # queued with the invitation, sent by the worker
+        run_pending_tasks()
+    assert len(inbox.messages) == 1
+    received = inbox.messages[0]
+    assert received.envelope_to == ["grace@example.org"]
+    assert "Acme Academy" in received.subject
+    link = f"http://127.0.0.1:8000/invitations/{invited.token}"
+    assert link in received.body("plain") and f'href="{link}"' in received.body("html")
+    assert EmailDelivery.objects.get().status == "sent"

@@ -9,8 +9,11 @@
     var done = function () {
       var label = button.textContent;
       button.textContent = button.dataset.copied || "Copied";
-      button.classList.add("btn-success");
-      setTimeout(function () { button.textContent = label; button.classList.remove("btn-success"); }, 2000);
+      button.classList.replace("btn-outline-secondary", "btn-success");
+      setTimeout(function () {
+        button.textContent = label;
+        button.classList.replace("btn-success", "btn-outline-secondary");
+      }, 2000);
     };
     field.select();
     if (navigator.clipboard && window.isSecureContext) {
