@@ -1,6 +1,14 @@
 // Settings pages: copy a secret shown once (an API key, a webhook secret, an invitation link).
 (function () {
   "use strict";
+  // On a phone the section links scroll sideways: bring the current one into view.
+  document.addEventListener("DOMContentLoaded", function () {
+    var active = document.querySelector(".settings-nav .nav-link.active");
+    if (!active) return;
+    var nav = active.closest(".nav");
+    var offset = active.getBoundingClientRect().left - nav.getBoundingClientRect().left;
+    nav.scrollLeft += offset - 16;
+  });
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");
     if (!button) return;
