@@ -18,7 +18,7 @@ from laurel.organizations.models import Membership
 from laurel.organizations.selectors import members as members_of
 from laurel.organizations.tenancy import get_scoped
 from laurel.web.access import organization_view
-from laurel.web.views.settings_forms import InviteForm, RoleForm, add_domain_error, refuse_unless
+from laurel.web.views.settings_forms import InviteForm, RoleForm, add_domain_error
 
 
 def _members_page(request: HttpRequest, invite_form=None, *, status=200, invited=None):
@@ -115,7 +115,6 @@ def remove(request: HttpRequest, membership_id: int) -> HttpResponse:
 def transfer(request: HttpRequest, membership_id: int) -> HttpResponse:
     member = _member_or_404(request, membership_id)
     if request.method == "POST":
-        refuse_unless(request, "transfer_ownership")
         membership.transfer_ownership(actor=request.actor, membership_id=membership_id)
         messages.success(
             request,
