@@ -213,3 +213,14 @@ def pending_invitations(organization, *, now=None) -> list[Invitation]:
         .select_related("invited_by")
         .order_by("-created_at", "-id")
     )
+
+
+def is_invited(email: str, *, now=None) -> bool:
+    """Whether an invitation to any organization waits for this address (sign-up then
+    need not found an organization of its own)."""
+    return Invitation.objects.filter(
+        email__iexact=(email or "").strip(),
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=now or timezone.now(),
+    ).exists()
