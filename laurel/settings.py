@@ -182,7 +182,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("LAUREL_FROM_EMAIL", "Laurel <no-reply@laure
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if LAUREL_EMAIL_HOST
-    else "django.core.mail.backends.locmem.EmailBackend"
+    else "laurel.mail.backends.OutboxBackend"  # account emails into the outbox
 )
 # The outbox: deliveries are marked sent with backend "outbox" and nothing leaves the machine.
 LAUREL_EMAIL_OUTBOX = _env_bool("LAUREL_EMAIL_OUTBOX", not LAUREL_EMAIL_HOST)
