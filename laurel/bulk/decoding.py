@@ -39,6 +39,26 @@ LEGACY_CODE_PAGES = [
     "cp949",
     "big5",
 ]
+LABELS = {
+    "cp1250": "Windows-1250 (Central European)",
+    "cp1251": "Windows-1251 (Cyrillic)",
+    "cp1252": "Windows-1252 (Western)",
+    "cp1253": "Windows-1253 (Greek)",
+    "cp1254": "Windows-1254 (Turkish)",
+    "cp1255": "Windows-1255 (Hebrew)",
+    "cp1256": "Windows-1256 (Arabic)",
+    "cp1257": "Windows-1257 (Baltic)",
+    "cp1258": "Windows-1258 (Vietnamese)",
+    "cp874": "Windows-874 (Thai)",
+    "cp932": "Shift JIS (Japanese)",
+    "gb18030": "GB 18030 (Chinese)",
+    "cp949": "Windows-949 (Korean)",
+    "big5": "Big5 (Traditional Chinese)",
+    "mac_roman": "Mac Roman",
+    "latin_1": "Latin-1",
+    "iso8859_15": "Latin-9",
+}
+SAMPLE_BYTES = 64_000
 WESTERN = {"cp1252", "latin_1", "iso8859_15"}
 LATIN_CODE_PAGES = WESTERN | {"cp1250", "cp1254", "cp1257", "cp1258", "mac_roman"}
 ICELANDIC_OR_TURKISH = set("ÞþÐðÝý")
@@ -107,10 +127,30 @@ def _refuse_binary(data: bytes) -> None:
 
 
 def _legacy(data: bytes) -> tuple[str, str]:
-    text, encoding = _legacy_reading(data)
-    if encoding not in WESTERN and _decodes_as(data, "cp1252") == text:
+    # The code page shows only in the lines with bytes past ASCII: decide on those (a
+    # sample of them for a large file), then read the whole file in the page chosen.
+    sample = _non_ascii_lines(data)
+    text, encoding = _legacy_reading(sample)
+    if encoding not in WESTERN and _decodes_as(sample, "cp1252") == text:
         encoding = "cp1252"  # the same text: name the page it most likely was saved in
-    return text, encoding
+    whole = _decodes_as(data, encoding)
+    if whole is None:
+        raise UnknownEncoding(
+            f"This file is not UTF-8 and not {_label(encoding)} either, so names would come out "
+            f"garbled. {SAVE_AS_CSV_UTF8}"
+        )
+    return whole, encoding
+
+
+def _non_ascii_lines(data: bytes) -> bytes:
+    lines = [line for line in data.splitlines() if not line.isascii()]
+    sample, size = [], 0
+    for line in lines:
+        sample.append(line)
+        size += len(line) + 1
+        if size >= SAMPLE_BYTES:
+            break
+    return b"\n".join(sample)
 
 
 def _decodes_as(data: bytes, encoding: str) -> str | None:
@@ -148,7 +188,8 @@ def _legacy_reading(data: bytes) -> tuple[str, str]:
     if chosen is None:
         raise UnknownEncoding(
             "This file is not UTF-8, and it reads as different names in "
-            f"{', '.join(encoding for _, encoding in best[:3])}; Laurel will not guess. "
+            f"{' and '.join(_label(encoding) for _, encoding in best[:2])}; Laurel will not "
+            f"guess. "
             f"{SAVE_AS_CSV_UTF8}"
         )
     return chosen
@@ -171,6 +212,10 @@ def _tie_break(best: list[tuple[str, str]], coherence: dict[str, float]):
         if encoding in WESTERN and not ICELANDIC_OR_TURKISH & set(text):
             return text, encoding
     return None
+
+
+def _label(encoding: str) -> str:
+    return LABELS.get(encoding, encoding)
 
 
 def implausibility(text: str) -> tuple[int, int]:
