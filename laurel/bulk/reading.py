@@ -127,8 +127,7 @@ def _delimiter(text: str) -> tuple[str, str, int]:
     """(text without an Excel ``sep=`` line, the delimiter, lines skipped). The header
     decides: the delimiter is the one that splits it into cells holding both ``name`` and
     ``email``; values never vote, so a name with a comma cannot mislead it."""
-    first, _, rest = text.partition("\n")
-    first = first.split("\r", 1)[0]
+    first = text.split("\n", 1)[0].split("\r", 1)[0]
     if first.lower().startswith("sep=") and len(first.strip()) == 5:
         wanted = first.strip()[4]
         body = text[len(first) :].removeprefix("\r").removeprefix("\n")
@@ -146,8 +145,9 @@ def _delimiter(text: str) -> tuple[str, str, int]:
 
 
 def _first_nonblank_line(text: str) -> str:
+    # Blank as the rows are: a line of only delimiters (",,,") is one Excel left empty.
     for line in io.StringIO(text, newline=""):
-        if line.strip():
+        if line.strip(' \t\r\n,;"'):
             return line.rstrip("\r\n")
     return ""
 

@@ -250,3 +250,14 @@ def test_rows_stream_from_a_path_and_from_a_file_object(tmp_path, people):
     assert as_read(read_recipients(path)) == as_written(people[:20])
     with path.open("rb") as handle:
         assert as_read(read_recipients(handle, filename="people.csv")) == as_written(people[:20])
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t", ","])
+def test_rows_of_empty_cells_above_the_header_do_not_mislead_the_delimiter(delimiter):
+    blank = delimiter * 3
+    data = f"{blank}\r\n{blank}\r\nname{delimiter}email\r\nAda{delimiter}a@example.org\r\n"
+
+    read = read_recipients(data.encode(), filename="a.csv")
+
+    assert read.delimiter == delimiter
+    assert [(row.number, row.name) for row in read.rows] == [(4, "Ada")]

@@ -1,11 +1,11 @@
-"""Property: whatever names and emails a spreadsheet writes as CSV, Laurel reads them back."""
+"""Property: whatever names and emails a spreadsheet writes (CSV or XLSX), Laurel reads back."""
 
 from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bench.make_recipients import Recipient, csv_bytes
+from bench.make_recipients import Recipient, csv_bytes, xlsx_bytes
 from laurel.bulk.reading import read_recipients
 
 # Any text a cell can hold: every plane, quotes, delimiters, line breaks, combining marks,
@@ -46,6 +46,32 @@ def test_any_names_and_emails_written_as_csv_read_back_identically(
     read = read_recipients(data, filename="people.csv")
 
     assert read.delimiter == delimiter
+    assert [(row.name, row.email) for row in read.rows] == [
+        (person.name, person.email) for person in written
+    ]
+
+
+# XML holds no U+FFFE/U+FFFF; "_x0041_" is how XLSX escapes a character, so text holding
+# such a sequence would need Excel's own escaping of it ("_x005F_x0041_") to survive.
+sheet_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\ufffe\uffff"),
+    max_size=30,
+).filter(lambda text: "_x" not in text)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    written=st.lists(
+        st.builds(Recipient, sheet_text, sheet_text).filter(
+            lambda person: person.name.strip() or person.email.strip()
+        ),
+        max_size=10,
+    ),
+    blank_rows=st.integers(min_value=0, max_value=3),
+)
+def test_any_names_and_emails_written_as_xlsx_read_back_identically(written, blank_rows):
+    read = read_recipients(xlsx_bytes(written, blank_rows_before=blank_rows), filename="a.xlsx")
+
     assert [(row.name, row.email) for row in read.rows] == [
         (person.name, person.email) for person in written
     ]
