@@ -59,7 +59,7 @@ sheet_text = st.text(
 ).filter(lambda text: "_x" not in text)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     written=st.lists(
         st.builds(Recipient, sheet_text, sheet_text).filter(
