@@ -46,7 +46,7 @@ def main() -> None:
     django.setup()
     from openpyxl import load_workbook
 
-    from bench.make_recipients import VARIANTS, WESTERN_VARIANTS, recipients, xlsx_bytes
+    from bench.make_recipients import LEGACY_VARIANTS, VARIANTS, legacy_csv, recipients, xlsx_bytes
     from laurel.bulk.domain import row_rules
     from laurel.bulk.errors import WorkbookRefused
     from laurel.bulk.reading import read_recipients
@@ -55,9 +55,7 @@ def main() -> None:
     rows, repeat = arguments.rows, arguments.repeat
     people = recipients(rows, seed=13)
     files = {name: make(people) for name, make in VARIANTS.items()}
-    files["cp1252.csv"] = WESTERN_VARIANTS["cp1252.csv"](
-        recipients(rows, seed=13, scripts=["western"])
-    )
+    files.update({name: legacy_csv(name, rows) for name in LEGACY_VARIANTS})
     rules = row_rules()
 
     def read_all(name: str) -> int:

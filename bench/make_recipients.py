@@ -22,8 +22,10 @@ import io
 import random
 import re
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 # (given names, family names) by script. Western ones only use letters Windows-1252 has.
@@ -151,6 +153,7 @@ WEIGHTS = {
     "japanese": 5,
     "korean": 5,
 }
+FIXED_TIME = datetime(2026, 1, 1)
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 DOMAINS = ["example.com", "example.org", "uni.example.edu", "mail.example.net"]
 FORMULAS = [
@@ -367,9 +370,26 @@ def xlsx_bytes(
             cells.append(cell)
         sheet.append(cells)
     workbook.create_sheet("Notes").append(["not read: Laurel reads the first sheet"])
+    workbook.properties.created = FIXED_TIME
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    return _fixed_timestamps(buffer.getvalue())
+
+
+def _fixed_timestamps(archive: bytes) -> bytes:
+    """The same workbook with every part dated FIXED_TIME, so a seed gives the same bytes."""
+    source, target = io.BytesIO(archive), io.BytesIO()
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w") as fixed:
+        for part in original.infolist():
+            info = zipfile.ZipInfo(part.filename, date_time=FIXED_TIME.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            data = original.read(part)
+            if part.filename == "docProps/core.xml":  # openpyxl dates "modified" at save
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-01-01T00:00:00Z", data
+                )
+            fixed.writestr(info, data)
+    return target.getvalue()
 
 
 # Each variant: (file name, a function of (people) making its bytes).
@@ -387,22 +407,30 @@ VARIANTS = {
     "recipients.xlsx": lambda people: xlsx_bytes(people),
     "blank-rows-first.xlsx": lambda people: xlsx_bytes(people, blank_rows_before=3, first_column=2),
 }
-WESTERN_VARIANTS = {
-    "cp1252.csv": lambda people: csv_bytes(people, encoding="cp1252", line_end="\r\n"),
+# Legacy code pages, each with the names it can hold: (scripts for recipients(), encoding).
+LEGACY_VARIANTS = {
+    "cp1252.csv": (["western"], "cp1252"),
+    "latin-1.csv": (["latin_1"], "latin-1"),
 }
+
+
+def legacy_csv(name: str, rows: int, seed: int = 13) -> bytes:
+    """The legacy-encoded variant ``name`` of LEGACY_VARIANTS, as Windows Excel saves it."""
+    scripts, encoding = LEGACY_VARIANTS[name]
+    people = recipients(rows, seed=seed, scripts=scripts)
+    return csv_bytes(people, encoding=encoding, line_end="\r\n")
 
 
 def write_all(out: Path, rows: int, seed: int) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     people = recipients(rows, seed=seed)
-    western = recipients(rows, seed=seed, scripts=["western"])
     written = []
     for name, make in VARIANTS.items():
         written.append(out / name)
         written[-1].write_bytes(make(people))
-    for name, make in WESTERN_VARIANTS.items():
+    for name in LEGACY_VARIANTS:
         written.append(out / name)
-        written[-1].write_bytes(make(western))
+        written[-1].write_bytes(legacy_csv(name, rows, seed))
     for name, make in {"tricky.csv": tricky, "mistakes.csv": mistakes}.items():
         written.append(out / name)
         written[-1].write_bytes(csv_bytes(make(), line_end="\r\n"))
