@@ -46,7 +46,8 @@ class Row:
     name: str
     email: str
     custom: dict[str, str] = field(default_factory=dict)
-    # Cells beyond the header's last column: a value holding the delimiter without quotes.
+    # CSV cells beyond the header's last column or under no heading: a value holding the
+    # delimiter without quotes.
     extra_cells: tuple[str, ...] = ()
 
 
@@ -186,6 +187,9 @@ class _Columns:
     email: int
     custom: tuple[tuple[int, str], ...]
     width: int
+    # CSV cells under no heading: where a value spills when it holds the delimiter unquoted
+    # (a header "email,name," and a row "a@x.org,Smith, John").
+    unheaded: tuple[int, ...] = ()
 
 
 def _recipients(
@@ -200,7 +204,7 @@ def _recipients(
     )
     if header is None:
         raise EmptyFile("The file has no rows: it needs a header row (name, email).")
-    columns, unknown = _header(number, header, list(custom_fields))
+    columns, unknown = _header(number, header, list(custom_fields), spill=kind == "csv")
     return RecipientFile(
         kind=kind,
         columns=tuple(header),
@@ -210,7 +214,7 @@ def _recipients(
     )
 
 
-def _header(number: int, header: Sequence[str], custom_fields: list[str]):
+def _header(number: int, header: Sequence[str], custom_fields: list[str], *, spill: bool):
     """The positions of the columns Laurel reads, and the headings it ignores."""
     by_lower = {name.lower(): name for name in custom_fields}
     seen: dict[str, int] = {}
@@ -237,7 +241,8 @@ def _header(number: int, header: Sequence[str], custom_fields: list[str]):
                 unknown.append(canonical)
     if "name" not in seen or "email" not in seen:
         raise HeaderError(_no_header_message(number, header))
-    columns = _Columns(seen["name"], seen["email"], tuple(custom), len(header))
+    unheaded = tuple(i for i, heading in enumerate(header) if not heading.strip()) if spill else ()
+    columns = _Columns(seen["name"], seen["email"], tuple(custom), len(header), unheaded)
     return columns, tuple(unknown)
 
 
@@ -275,5 +280,6 @@ def _row(number: int, values: Sequence[str], columns: _Columns) -> Row:
         return values[position] if position < len(values) else ""
 
     custom = {name: cell(position) for position, name in columns.custom if cell(position).strip()}
-    extra = tuple(value for value in values[columns.width :] if value.strip())
+    spilled = [cell(position) for position in columns.unheaded] + list(values[columns.width :])
+    extra = tuple(value for value in spilled if value.strip())
     return Row(number, cell(columns.name), cell(columns.email), custom, extra)

@@ -95,8 +95,9 @@ def check_row(row: Row, rules: RowRules) -> CheckedRow:
         problems.append(
             Problem(
                 EXTRA_CELLS,
-                f"The row has more cells than the header ({', '.join(map(repr, row.extra_cells))[:80]} "
-                "beyond the last column): a value holding the delimiter must be in double quotes.",
+                f"The row has values under no column heading "
+                f"({', '.join(map(repr, row.extra_cells))[:80]}): a value holding the "
+                "delimiter must be in double quotes.",
             )
         )
     known = {key: value for key, value in custom.items() if key in rules.custom_fields}

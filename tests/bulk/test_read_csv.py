@@ -201,6 +201,14 @@ def test_cells_past_the_header_are_kept_so_the_row_can_be_refused():
     assert rows[0].extra_cells == (" John",)
 
 
+def test_cells_under_a_blank_heading_are_kept_so_the_row_can_be_refused():
+    data = b"email,name,,\na@example.org,Smith, John,\nb@example.org,Bob,,\n"
+
+    rows = list(read_recipients(data, filename="a.csv").rows)
+
+    assert [row.extra_cells for row in rows] == [(" John",), ()]
+
+
 # --- Refused files ------------------------------------------------------------------------
 
 
