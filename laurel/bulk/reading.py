@@ -72,9 +72,11 @@ def read_recipients(
     workbook_limits: WorkbookLimits | None = None,
 ) -> RecipientFile:
     """Open a recipient file; RecipientFileError (a sentence saying why and what to do) if
-    it cannot be read. ``filename`` decides CSV or XLSX (a path's own name by default)."""
-    if filename is None and isinstance(source, str | os.PathLike):
-        filename = os.fspath(source)
+    it cannot be read. ``filename`` decides CSV or XLSX (by default a path's own name, or
+    an uploaded file's ``name``)."""
+    if filename is None:
+        is_path = isinstance(source, str | os.PathLike)
+        filename = os.fspath(source) if is_path else getattr(source, "name", None)
     extension = os.path.splitext(filename or "")[1].lower()
     limits = workbook_limits or WorkbookLimits(max_rows=max_rows)
     if extension == ".xlsx":

@@ -313,3 +313,14 @@ def test_rows_of_empty_cells_above_the_header_do_not_mislead_the_delimiter(delim
 
     assert read.delimiter == delimiter
     assert [(row.number, row.name) for row in read.rows] == [(4, "Ada")]
+
+
+def test_an_uploaded_file_is_named_by_its_own_name(people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("Class of 2026.XLSX", VARIANTS["recipients.xlsx"](people[:5]))
+
+    read = read_recipients(upload)
+
+    assert read.kind == "xlsx"
+    assert as_read(read) == as_written(people[:5])
