@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 
 from laurel.bulk.errors import TooManyRows, WorkbookRefused
 
@@ -38,7 +38,7 @@ def workbook_rows(data: bytes, limits: WorkbookLimits) -> Iterator[tuple[int, li
     check_archive(data, limits)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = workbook.get_sheet_by_index(0)
+        sheet = workbook.get_sheet_by_name(_first_worksheet(workbook))
     except (CalamineError, ValueError, OSError) as error:
         raise WorkbookRefused(
             f"This workbook cannot be read ({_short(error)}). Open it in Excel and save it "
@@ -60,6 +60,14 @@ def workbook_rows(data: bytes, limits: WorkbookLimits) -> Iterator[tuple[int, li
         (index + 1, [cell_text(cell) for cell in row])
         for index, row in enumerate(sheet.iter_rows())
     )
+
+
+def _first_worksheet(workbook: CalamineWorkbook) -> str:
+    # The first sheet of cells: a chart sheet placed first has no rows to read.
+    for sheet in workbook.sheets_metadata:
+        if sheet.typ == SheetTypeEnum.WorkSheet:
+            return sheet.name
+    raise WorkbookRefused("This workbook has no sheet of cells to read recipients from.")
 
 
 def check_archive(data: bytes, limits: WorkbookLimits) -> None:

@@ -55,6 +55,18 @@ def test_utf16_unicode_text_from_excel(people):
     assert as_read(read) == as_written(people[:300])
 
 
+@pytest.mark.parametrize(
+    "encoding, bom",
+    [("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"), ("utf-32-le", b"\xff\xfe\x00\x00")],
+)
+def test_utf16_and_utf32_are_read_by_their_byte_order_mark(people, encoding, bom):
+    text = csv_bytes(people[:100]).decode()
+
+    read = read_recipients(bom + text.encode(encoding), filename="a.csv")
+
+    assert as_read(read) == as_written(people[:100])
+
+
 @pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])
 @pytest.mark.parametrize("count", [30, 2_000])
 def test_a_name_from_a_legacy_file_is_the_same_string_as_from_utf8(encoding, count):

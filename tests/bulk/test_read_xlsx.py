@@ -46,6 +46,22 @@ def test_only_the_first_sheet_is_read():
     ]
 
 
+def test_a_chart_sheet_placed_first_is_passed_over_for_the_first_sheet_of_cells():
+    from openpyxl.chart import BarChart, Reference
+
+    workbook = Workbook()
+    data = workbook.active
+    data.append(["name", "email"])
+    data.append(["Ada", "ada@example.org"])
+    chart = BarChart()
+    chart.add_data(Reference(data, min_col=1, min_row=1, max_row=2))
+    workbook.create_chartsheet("Chart", 0).add_chart(chart)
+
+    assert as_read(read_recipients(_save(workbook), filename="a.xlsx")) == [
+        ("Ada", "ada@example.org")
+    ]
+
+
 def test_cells_read_as_the_issuer_sees_them():
     workbook = Workbook()
     sheet = workbook.active
