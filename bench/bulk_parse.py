@@ -26,12 +26,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "laurel.settings")
 
 
-def median_seconds(action: Callable[[], object], repeat: int) -> float:
+def median_seconds(action: Callable[[], object], repeat: int, clock=time.perf_counter) -> float:
     timings = []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started = clock()
         action()
-        timings.append(time.perf_counter() - started)
+        timings.append(clock() - started)
     return statistics.median(timings)
 
 
@@ -89,11 +89,21 @@ def main() -> None:
 
     calamine = median_seconds(lambda: read_all("recipients.xlsx"), repeat)
     baseline = median_seconds(openpyxl_read_only, repeat)
+    calamine_cpu = median_seconds(lambda: read_all("recipients.xlsx"), repeat, time.process_time)
+    baseline_cpu = median_seconds(openpyxl_read_only, repeat, time.process_time)
     print()
-    print(f"XLSX {rows:,} rows, calamine (Laurel's reader): {calamine * 1000:.0f} ms")
-    print(f"XLSX {rows:,} rows, openpyxl read-only (baseline): {baseline * 1000:.0f} ms")
+    print("Wall clock, and this process's CPU time (steadier on a shared machine):")
     print(
-        f"  ratio {baseline / calamine:.1f}x; goal <= 1 s: {'met' if calamine <= 1 else 'NOT met'}"
+        f"XLSX {rows:,} rows, calamine (Laurel's reader): {calamine * 1000:.0f} ms "
+        f"(CPU {calamine_cpu * 1000:.0f} ms)"
+    )
+    print(
+        f"XLSX {rows:,} rows, openpyxl read-only (baseline): {baseline * 1000:.0f} ms "
+        f"(CPU {baseline_cpu * 1000:.0f} ms)"
+    )
+    verdict = "met" if calamine <= 1 else "NOT met"
+    print(
+        f"  ratio {baseline / calamine:.1f}x (CPU {baseline_cpu / calamine_cpu:.1f}x); goal <= 1 s: {verdict}"
     )
 
     bomb = _zip_bomb(xlsx_bytes([]), megabytes=1_000)
