@@ -9,7 +9,8 @@ value that spilled past the header's last column.
 
 A cell starting with ``=``, ``+``, ``-`` or ``@`` is a name like any other here (nothing
 evaluates it); ``csv_safe`` escapes it in every CSV Laurel writes, so that a spreadsheet
-opening that CSV does not run it as a formula.
+opening that CSV does not run it as a formula, and ``clean`` undoes that escape when such a
+file (the failed rows, fixed) is uploaded again.
 """
 
 from __future__ import annotations
@@ -84,8 +85,8 @@ def check_rows(rows: Iterable[Row], rules: RowRules) -> Iterator[CheckedRow]:
 
 def check_row(row: Row, rules: RowRules) -> CheckedRow:
     """One row on its own (without the duplicate check, which needs the rows before it)."""
-    name, email = row.name.strip(), row.email.strip()
-    custom = {key: value.strip() for key, value in row.custom.items() if value.strip()}
+    name, email = clean(row.name), clean(row.email)
+    custom = {key: clean(value) for key, value in row.custom.items() if clean(value)}
     problems = [
         *_name_problems(name, rules),
         *_email_problems(email, rules),
@@ -102,6 +103,15 @@ def check_row(row: Row, rules: RowRules) -> CheckedRow:
         )
     known = {key: value for key, value in custom.items() if key in rules.custom_fields}
     return CheckedRow(row.number, name, email, known, tuple(problems))
+
+
+def clean(value: str) -> str:
+    """A cell as the recipient's value: trimmed, and without the ``'`` that ``csv_safe``
+    put before a formula-like start, so a CSV Laurel wrote reads back as it was."""
+    value = value.strip()
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
 
 
 def _name_problems(name: str, rules: RowRules) -> list[Problem]:
@@ -166,7 +176,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", 
 
 def csv_safe(value: object) -> str:
     """``value`` as a CSV cell no spreadsheet will evaluate: a leading ``'`` when it starts
-    like a formula (Excel shows the text and hides the quote)."""
+    like a formula, so the spreadsheet takes the cell for text (``clean`` drops it again when
+    the file comes back)."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 

@@ -9,15 +9,14 @@ typed), and a second sheet of instructions.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from laurel.bulk.exports import csv_document
 from laurel.bulk.reading import MAX_CSV_BYTES, MAX_ROWS
-from laurel.bulk.rows import csv_safe_row
 
 TEXT_FORMAT = "@"
 HEADER_FILL = PatternFill("solid", fgColor="E8EEF7")
@@ -30,9 +29,7 @@ def template_columns(custom_fields: Iterable[str] = ()) -> list[str]:
 
 def csv_template(custom_fields: Iterable[str] = ()) -> bytes:
     """The CSV template: the header row alone, UTF-8 with a BOM."""
-    buffer = io.StringIO(newline="")
-    csv.writer(buffer).writerow(csv_safe_row(template_columns(custom_fields)))
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_document([template_columns(custom_fields)])
 
 
 def xlsx_template(custom_fields: Iterable[str] = (), *, group_title: str = "") -> bytes:
