@@ -72,7 +72,8 @@ def read_recipients(
     workbook_limits: WorkbookLimits | None = None,
 ) -> RecipientFile:
     """Open a recipient file; RecipientFileError (a sentence saying why and what to do) if
-    it cannot be read. ``filename`` decides CSV or XLSX (by default a path's own name, or
+    it cannot be read. The header is checked here; iterating ``rows`` may still raise
+    TooManyRows or MalformedCsv (a quote never closed) when it reaches the place. ``filename`` decides CSV or XLSX (by default a path's own name, or
     an uploaded file's ``name``)."""
     if filename is None:
         is_path = isinstance(source, str | os.PathLike)
