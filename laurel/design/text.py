@@ -68,6 +68,7 @@ class Paragraph:
     base_level: int
     runs: tuple[Run, ...]
     advances: tuple[float, ...]  # per character, ems (0 for the rest of a cluster)
+    tracking: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ def _shape_paragraph(
             advances[cluster] += advance
         runs.append(run)
         start = i
-    return Paragraph(text, base_level, tuple(runs), tuple(advances))
+    return Paragraph(text, base_level, tuple(runs), tuple(advances), tracking)
 
 
 def _faces_for(text: str, chain) -> list[Face]:
@@ -166,12 +167,11 @@ def _shape_run(
     buffer.direction = "rtl" if level % 2 else "ltr"
     hb.shape(face.hb_font, buffer, {"kern": True, "liga": True})
     scale = 1.0 / face.upem
-    extra = tracking if not any(s in face.name for s in _NO_TRACKING) else 0.0
     glyphs = []
     for info, position in zip(buffer.glyph_infos, buffer.glyph_positions, strict=True):
         advance = position.x_advance * scale
-        if extra and not text[info.cluster].isspace():
-            advance += extra
+        if tracking and _tracked(face, text[info.cluster]):
+            advance += tracking
         glyphs.append(
             (
                 info.codepoint,
@@ -220,6 +220,22 @@ def break_lines(paragraph: Paragraph, max_width: float | None) -> list[tuple[int
     return [(a, _rstrip(text, a, b)) for a, b in lines]
 
 
+def balanced_lines(paragraph: Paragraph, max_width: float) -> list[tuple[int, int]]:
+    """Like `break_lines`, but lines of even length: the narrowest width that still needs
+    no more lines (so a paragraph never ends on a lonely word)."""
+    lines = break_lines(paragraph, max_width)
+    if len(lines) < 2:
+        return lines
+    low, high = max_width / 2, max_width
+    for _ in range(12):
+        middle = (low + high) / 2
+        if len(break_lines(paragraph, middle)) > len(lines):
+            low = middle
+        else:
+            high = middle
+    return break_lines(paragraph, high)
+
+
 def _rstrip(text: str, start: int, end: int) -> int:
     while end > start and text[end - 1] == " ":
         end -= 1
@@ -259,9 +275,22 @@ def build_line(paragraph: Paragraph, start: int, end: int) -> Line:
             if cluster != previous:
                 visual.append(text[cluster : following[cluster]])
                 previous = cluster
+    if paragraph.tracking and placed and _tracked(placed[-1].face, placed[-1].char):
+        x -= paragraph.tracking  # letter spacing goes between letters, not after the last
     return Line(
         text[start:end], x, tuple(placed), paragraph.base_level % 2 == 1, "".join(visual)
     )
+
+
+def _tracked(face: Face, char: str) -> bool:
+    return not char.isspace() and not any(s in face.name for s in _NO_TRACKING)
+
+
+def _wrap(paragraph: Paragraph, width: float, style: TextStyle) -> list[tuple[int, int]]:
+    # Centred text reads best in even lines; left or right aligned text fills its measure.
+    if style.align == "center":
+        return balanced_lines(paragraph, width)
+    return break_lines(paragraph, width)
 
 
 def fit_text(text: str, style: TextStyle, width: float, height: float) -> TextBlock:
@@ -280,7 +309,8 @@ def _fit_text(text: str, style: TextStyle, width: float, height: float) -> TextB
     size = style.size
     while True:
         ranges = [
-            (p, break_lines(p, width / size if style.wrap else None)) for p in paragraphs
+            (p, _wrap(p, width / size, style) if style.wrap else break_lines(p, None))
+            for p in paragraphs
         ]
         count = sum(len(r) for _p, r in ranges)
         widest = max((sum(p.advances[a:b]) for p, r in ranges for a, b in r), default=0.0)
