@@ -60,9 +60,12 @@ def embedding_levels(text: str, base: str | None = None) -> tuple[int, list[int]
     library.fribidi_get_bidi_types(codepoints, size, types)
     library.fribidi_get_bracket_types(codepoints, size, types, brackets)
     direction = ctypes.c_uint32({"ltr": _PAR_LTR, "rtl": _PAR_RTL}.get(base or "", _PAR_ON))
-    if library.fribidi_get_par_embedding_levels_ex(
-        types, brackets, size, ctypes.byref(direction), levels
-    ) == 0:
+    if (
+        library.fribidi_get_par_embedding_levels_ex(
+            types, brackets, size, ctypes.byref(direction), levels
+        )
+        == 0
+    ):
         return 0, [0] * size
     return (1 if direction.value == _PAR_RTL else 0), list(levels)
 

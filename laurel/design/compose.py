@@ -20,7 +20,11 @@ from laurel.design.variables import Values, fill, value_of
 
 MM = 72 / 25.4
 Matrix = tuple[float, float, float, float, float, float]
-Command = tuple[str, ...] | tuple[str, float, float] | tuple[str, float, float, float, float, float, float]
+Command = (
+    tuple[str, ...]
+    | tuple[str, float, float]
+    | tuple[str, float, float, float, float, float, float]
+)
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,19 @@ def compose(
     width, height = layout.width * MM, layout.height * MM
     background = layout.background
     if background.asset:
-        items += _image(background.asset, 0, 0, width, height, background.fit, 1.0, 0.0, sizes, report, "background")
+        items += _image(
+            background.asset,
+            0,
+            0,
+            width,
+            height,
+            background.fit,
+            1.0,
+            0.0,
+            sizes,
+            report,
+            "background",
+        )
     elif background.colour:
         items.append(PathItem(rects=((0, 0, width, height),), fill=background.colour))
     for index, element in enumerate(layout.elements):
@@ -100,7 +116,19 @@ def compose(
             items += _text(element, layout, values, report, label)
         elif isinstance(element, Image):
             x, y, w, h = (v * MM for v in (element.x, element.y, element.width, element.height))
-            items += _image(element.asset, x, y, w, h, element.fit, element.opacity, element.rotation, sizes, report, label)
+            items += _image(
+                element.asset,
+                x,
+                y,
+                w,
+                h,
+                element.fit,
+                element.opacity,
+                element.rotation,
+                sizes,
+                report,
+                label,
+            )
         elif isinstance(element, QRCode):
             items += _qr(element, layout, values)
         elif isinstance(element, Line):
@@ -119,7 +147,9 @@ def rotation_about(cx: float, cy: float, degrees: float) -> Matrix | None:
     return (cos, sin, -sin, cos, cx - cos * cx + sin * cy, cy - sin * cx - cos * cy)
 
 
-def _text(element: Text, layout: Layout, values: Values, report: RenderReport, label: str) -> list[Item]:
+def _text(
+    element: Text, layout: Layout, values: Values, report: RenderReport, label: str
+) -> list[Item]:
     if element.only_if and not value_of(element.only_if, values, layout.dates):
         return []
     text = fill(element.text, values, layout.dates).strip()
@@ -132,7 +162,12 @@ def _text(element: Text, layout: Layout, values: Values, report: RenderReport, l
     block = fit_text(text, style, w, h)
     for paragraph_text in text.split("\n"):
         paragraph = shape_paragraph(
-            paragraph_text, style.family, style.weight, style.italic, style.tracking, style.direction
+            paragraph_text,
+            style.family,
+            style.weight,
+            style.italic,
+            style.tracking,
+            style.direction,
         )
         missing = missing_characters(paragraph)
         if missing:
@@ -159,7 +194,9 @@ def _text(element: Text, layout: Layout, values: Values, report: RenderReport, l
             glyphs.append((glyph.face, glyph.gid, left + glyph.x * size, baseline - glyph.y * size))
         lines.append((line.visual_text, left, baseline, line_width))
     transform = rotation_about(x + w / 2, y + h / 2, element.rotation)
-    return [GlyphItem(size, element.colour, element.opacity, transform, tuple(glyphs), tuple(lines))]
+    return [
+        GlyphItem(size, element.colour, element.opacity, transform, tuple(glyphs), tuple(lines))
+    ]
 
 
 def _image(
@@ -182,7 +219,14 @@ def _image(
 def _placeholder(x: float, y: float, w: float, h: float, transform: Matrix | None) -> list[Item]:
     cross = (("M", x, y), ("L", x + w, y + h), ("M", x + w, y), ("L", x, y + h))
     return [
-        PathItem(rects=((x, y, w, h),), fill="#F1F1F1", stroke="#9A9A9A", width=0.8, dash=(3, 2), transform=transform),
+        PathItem(
+            rects=((x, y, w, h),),
+            fill="#F1F1F1",
+            stroke="#9A9A9A",
+            width=0.8,
+            dash=(3, 2),
+            transform=transform,
+        ),
         PathItem(commands=cross, stroke="#9A9A9A", width=0.5, transform=transform),
     ]
 
@@ -213,7 +257,9 @@ def _qr(element: QRCode, layout: Layout, values: Values) -> list[Item]:
                 start = column
                 while column < length and modules[column]:
                     column += 1
-                rects.append((x + (start + border) * module, top, (column - start) * module, module))
+                rects.append(
+                    (x + (start + border) * module, top, (column - start) * module, module)
+                )
             else:
                 column += 1
     items: list[Item] = []
@@ -297,7 +343,9 @@ def _rounded_box(x: float, y: float, w: float, h: float, r: float) -> tuple[tupl
     )
 
 
-def _polygon(cx: float, cy: float, radius: float, sides: int, inner: float | None) -> tuple[tuple, ...]:
+def _polygon(
+    cx: float, cy: float, radius: float, sides: int, inner: float | None
+) -> tuple[tuple, ...]:
     points = []
     count = sides * 2 if inner else sides
     for i in range(count):

@@ -166,7 +166,9 @@ def load_face(family: str, style: str) -> Face:
     """The installed face `family` `style`, loaded once per process; FontError if missing."""
     found = _lookup(_installed(), family, style)
     if found is None:
-        package = _DEBIAN_PACKAGE.get(family[:-3] if family.endswith(("SC", "JP", "KR")) else family)
+        package = _DEBIAN_PACKAGE.get(
+            family[:-3] if family.endswith(("SC", "JP", "KR")) else family
+        )
         raise FontError(
             f"the font {family} {style} is not installed "
             f"(apt-get install {package or 'fonts-noto-core'})"
@@ -226,7 +228,9 @@ def _installed() -> dict[tuple[str, str], tuple[str, int]]:
         path, families, styles, index = parts
         for family in families.split(","):
             for style in styles.split(","):
-                fonts.setdefault((family.strip().lower(), style.strip().lower()), (path, int(index)))
+                fonts.setdefault(
+                    (family.strip().lower(), style.strip().lower()), (path, int(index))
+                )
     return fonts
 
 

@@ -97,7 +97,10 @@ class _SvgWriter:
         )
 
     def _path(self, item: PathItem, attributes: str) -> str:
-        data = [f"M{number(x)} {number(y)}h{number(w)}v{number(h)}h{number(-w)}Z" for x, y, w, h in item.rects]
+        data = [
+            f"M{number(x)} {number(y)}h{number(w)}v{number(h)}h{number(-w)}Z"
+            for x, y, w, h in item.rects
+        ]
         for command in item.commands:
             data.append(command[0] + " ".join(number(v) for v in command[1:]))
         paint = f' fill="{item.fill or "none"}"'

@@ -17,7 +17,16 @@ from laurel.design.compose import MM, GlyphItem, ImageItem, Item, PathItem, Rend
 from laurel.design.fonts import Face
 from laurel.design.layout import Layout
 from laurel.design.outlines import color_bitmap, pdf_outline
-from laurel.design.pdfwriter import Builder, Template, finish, literal, name, number, stream, text_string
+from laurel.design.pdfwriter import (
+    Builder,
+    Template,
+    finish,
+    literal,
+    name,
+    number,
+    stream,
+    text_string,
+)
 from laurel.design.textlayer import CodeMap, add_descendant_font
 from laurel.design.variables import Values, fill
 
@@ -36,7 +45,9 @@ class PreparedLayout:
     sizes: Mapping[str, tuple[float, float]] = field(default_factory=dict)
 
 
-def prepare(layout: Layout, assets: Mapping[str, bytes] | None = None, *, strict: bool = False) -> PreparedLayout:
+def prepare(
+    layout: Layout, assets: Mapping[str, bytes] | None = None, *, strict: bool = False
+) -> PreparedLayout:
     """Write the layout's unchanging parts once. A file that is missing or unreadable is
     drawn as a visible placeholder (and listed in `asset_errors`), or with `strict` raises
     AssetError (what saving a design does)."""
@@ -116,7 +127,10 @@ def _attach(builder: Builder, credential: Mapping[str, object] | bytes) -> int:
     else:
         data = json.dumps(credential, ensure_ascii=False, separators=(",", ":")).encode()
     embedded = builder.add(
-        stream(f"/Type /EmbeddedFile /Subtype /application#2Fjson /Params << /Size {len(data)} >>", data)
+        stream(
+            f"/Type /EmbeddedFile /Subtype /application#2Fjson /Params << /Size {len(data)} >>",
+            data,
+        )
     )
     return builder.add(
         f"<< /Type /Filespec /F {text_string(ATTACHMENT_NAME)} /UF {text_string(ATTACHMENT_NAME)} "
@@ -140,11 +154,15 @@ class _PageWriter:
     def resources(self) -> str:
         parts = []
         if self.xobjects:
-            parts.append("/XObject << " + " ".join(f"/{k} {v} 0 R" for k, v in self.xobjects.items()) + " >>")
+            parts.append(
+                "/XObject << " + " ".join(f"/{k} {v} 0 R" for k, v in self.xobjects.items()) + " >>"
+            )
         if self.states:
             parts.append(
                 "/ExtGState << "
-                + " ".join(f"/{k} << /ca {number(o)} /CA {number(o)} >>" for o, k in self.states.items())
+                + " ".join(
+                    f"/{k} << /ca {number(o)} /CA {number(o)} >>" for o, k in self.states.items()
+                )
                 + " >>"
             )
         if self.codes.codes:
@@ -188,7 +206,9 @@ class _PageWriter:
             ops.append(f"{number(x)} {number(y)} {number(w)} {number(h)} re")
         for command in item.commands:
             ops.append(_path_op(command))
-        ops.append("B" if item.fill and item.stroke else "f" if item.fill else "S" if item.stroke else "n")
+        ops.append(
+            "B" if item.fill and item.stroke else "f" if item.fill else "S" if item.stroke else "n"
+        )
 
     def _glyphs(self, item: GlyphItem) -> None:
         ops = self.ops
@@ -200,7 +220,9 @@ class _PageWriter:
                 continue
             resource = self._glyph(face, gid)
             if resource:
-                ops.append(f"q {number(scale)} 0 0 {number(-scale)} {number(x)} {number(y)} cm /{resource} Do Q")
+                ops.append(
+                    f"q {number(scale)} 0 0 {number(-scale)} {number(x)} {number(y)} cm /{resource} Do Q"
+                )
         for text, x, y, width in item.lines:
             natural = len(text) * item.size * 0.5
             stretch = 100 * width / natural if natural else 100
@@ -233,7 +255,9 @@ class _PageWriter:
             self.glyphs[key] = resource
         w, h = bitmap.width * scale, bitmap.height * scale
         left, bottom = x + bitmap.x * scale, y - bitmap.y * scale
-        self.ops.append(f"q {number(w)} 0 0 {number(-h)} {number(left)} {number(bottom)} cm /{self.glyphs[key]} Do Q")
+        self.ops.append(
+            f"q {number(w)} 0 0 {number(-h)} {number(left)} {number(bottom)} cm /{self.glyphs[key]} Do Q"
+        )
 
     def _image(self, item: ImageItem) -> None:
         asset = self.prepared.assets[item.asset]
@@ -244,7 +268,9 @@ class _PageWriter:
             self.ops.append(f"{number(x)} {number(y)} {number(w)} {number(h)} re W n")
         sx = item.width / (1 if asset.kind == "image" else asset.width)
         sy = item.height / (1 if asset.kind == "image" else asset.height)
-        self.ops.append(f"{number(sx)} 0 0 {number(-sy)} {number(item.x)} {number(item.y + item.height)} cm /{resource} Do")
+        self.ops.append(
+            f"{number(sx)} 0 0 {number(-sy)} {number(item.x)} {number(item.y + item.height)} cm /{resource} Do"
+        )
 
 
 _CAPS = {"butt": 0, "round": 1, "square": 2}

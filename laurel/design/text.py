@@ -95,7 +95,12 @@ class TextBlock:
 
 
 def shape_paragraph(
-    text: str, family: str, weight: str, italic: bool, tracking: float = 0.0, base: str | None = None
+    text: str,
+    family: str,
+    weight: str,
+    italic: bool,
+    tracking: float = 0.0,
+    base: str | None = None,
 ) -> Paragraph:
     """Shape one paragraph (no line breaks in `text`) in the family's chain of fonts."""
     return _shape_paragraph(text, family, weight, italic, tracking, base)
@@ -277,9 +282,7 @@ def build_line(paragraph: Paragraph, start: int, end: int) -> Line:
                 previous = cluster
     if paragraph.tracking and placed and _tracked(placed[-1].face, placed[-1].char):
         x -= paragraph.tracking  # letter spacing goes between letters, not after the last
-    return Line(
-        text[start:end], x, tuple(placed), paragraph.base_level % 2 == 1, "".join(visual)
-    )
+    return Line(text[start:end], x, tuple(placed), paragraph.base_level % 2 == 1, "".join(visual))
 
 
 def _tracked(face: Face, char: str) -> bool:
@@ -301,7 +304,9 @@ def fit_text(text: str, style: TextStyle, width: float, height: float) -> TextBl
 @functools.lru_cache(maxsize=2048)
 def _fit_text(text: str, style: TextStyle, width: float, height: float) -> TextBlock:
     paragraphs = [
-        shape_paragraph(p, style.family, style.weight, style.italic, style.tracking, style.direction)
+        shape_paragraph(
+            p, style.family, style.weight, style.italic, style.tracking, style.direction
+        )
         for p in text.split("\n")
     ]
     latin = face_chain(style.family, style.weight, style.italic).latin
