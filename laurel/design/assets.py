@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+import struct
 import zlib
 from dataclasses import dataclass
 
@@ -110,12 +111,32 @@ def add_image(builder: Builder, image: PILImage.Image) -> int:
 
 
 def _raw_image(pixels: bytes, width: int, height: int, colour_space: str, extra: str = "") -> bytes:
+    # PNG's row filters (PDF's predictor 15) compress images two to four times better than
+    # plain Flate: the pixels go through Pillow's PNG encoder and its IDAT data is the stream.
+    mode = "RGB" if colour_space == "/DeviceRGB" else "L"
+    encoded = io.BytesIO()
+    PILImage.frombytes(mode, (width, height), pixels).save(encoded, "PNG", compress_level=6)
+    colours = 3 if mode == "RGB" else 1
     return stream(
         f"/Type /XObject /Subtype /Image /Width {width} /Height {height} "
-        f"/ColorSpace {colour_space} /BitsPerComponent 8{extra}",
-        pixels,
-        level=6,
+        f"/ColorSpace {colour_space} /BitsPerComponent 8{extra} /Filter /FlateDecode "
+        f"/DecodeParms << /Predictor 15 /Colors {colours} /BitsPerComponent 8 /Columns {width} >>",
+        _idat(encoded.getvalue()),
+        compress=False,
     )
+
+
+def _idat(png: bytes) -> bytes:
+    """The concatenated IDAT chunks of a PNG: its zlib stream of filtered rows."""
+    chunks = []
+    position = 8
+    while position < len(png):
+        length = struct.unpack(">I", png[position : position + 4])[0]
+        kind = png[position + 4 : position + 8]
+        if kind == b"IDAT":
+            chunks.append(png[position + 8 : position + 8 + length])
+        position += 12 + length
+    return b"".join(chunks)
 
 
 def svg_to_pdf(data: bytes) -> bytes:

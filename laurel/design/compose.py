@@ -7,6 +7,7 @@ a certificate's preview and its PDF, show the same thing.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -87,14 +88,24 @@ class RenderReport:
 
 
 def compose(
-    layout: Layout, values: Values, sizes: Mapping[str, tuple[float, float]]
+    layout: Layout,
+    values: Values,
+    sizes: Mapping[str, tuple[float, float]],
+    *,
+    layers: str = "all",
 ) -> tuple[list[Item], RenderReport]:
-    """What to draw for `values`; `sizes` gives the intrinsic size of each usable asset."""
+    """What to draw for `values`; `sizes` gives the intrinsic size of each usable asset.
+
+    `layers` is 'all', 'background' (the page's background only) or 'elements' (all but
+    it): a PNG draws the background once per layout and the elements over it each time.
+    """
     items: list[Item] = []
     report = RenderReport()
     width, height = layout.width * MM, layout.height * MM
     background = layout.background
-    if background.asset:
+    if layers == "elements":
+        pass
+    elif background.asset:
         items += _image(
             background.asset,
             0,
@@ -110,6 +121,8 @@ def compose(
         )
     elif background.colour:
         items.append(PathItem(rects=((0, 0, width, height),), fill=background.colour))
+    if layers == "background":
+        return items, report
     for index, element in enumerate(layout.elements):
         label = element.id or f"elements[{index}]"
         if isinstance(element, Text):
@@ -157,9 +170,24 @@ def _text(
         text = text.upper()
     if not text:
         return []
+    item, missing, overflow, faces = set_text(element, text)
+    if missing:
+        report.missing_characters.setdefault(label, []).extend(missing)
+    if overflow:
+        report.overflowing.append(label)
+    report.faces |= faces
+    return [item]
+
+
+@functools.lru_cache(maxsize=4096)
+def set_text(element: Text, text: str) -> tuple[GlyphItem, list[str], bool, frozenset[str]]:
+    """The element's `text` set in its box: the item to draw, the characters no font has,
+    whether it overflows even at its smallest size, and the faces it uses. A static text (a
+    heading, a label) is set once per process."""
     x, y, w, h = (v * MM for v in (element.x, element.y, element.width, element.height))
     style = element.style
     block = fit_text(text, style, w, h)
+    missing: list[str] = []
     for paragraph_text in text.split("\n"):
         paragraph = shape_paragraph(
             paragraph_text,
@@ -169,11 +197,8 @@ def _text(
             style.tracking,
             style.direction,
         )
-        missing = missing_characters(paragraph)
-        if missing:
-            report.missing_characters.setdefault(label, []).extend(missing)
-    if block.overflow:
-        report.overflowing.append(label)
+        missing += missing_characters(paragraph)
+    faces: set[str] = set()
     size = block.size
     leading = block.line_height * size
     total = (len(block.lines) - 1) * leading + (block.ascent + block.descent) * size
@@ -190,13 +215,12 @@ def _text(
         for glyph in line.glyphs:
             if glyph.gid == 0:
                 continue  # never draw a box: the report says what is missing
-            report.faces.add(glyph.face.name)
+            faces.add(glyph.face.name)
             glyphs.append((glyph.face, glyph.gid, left + glyph.x * size, baseline - glyph.y * size))
         lines.append((line.visual_text, left, baseline, line_width))
     transform = rotation_about(x + w / 2, y + h / 2, element.rotation)
-    return [
-        GlyphItem(size, element.colour, element.opacity, transform, tuple(glyphs), tuple(lines))
-    ]
+    item = GlyphItem(size, element.colour, element.opacity, transform, tuple(glyphs), tuple(lines))
+    return item, missing, block.overflow, frozenset(faces)
 
 
 def _image(
@@ -247,9 +271,8 @@ def _qr(element: QRCode, layout: Layout, values: Values) -> list[Item]:
     count = len(matrix) + 2 * border
     x, y, size = element.x * MM, element.y * MM, element.size * MM
     module = size / count
-    rects = []
+    runs = []
     for row, modules in enumerate(matrix):
-        top = y + (row + border) * module
         column = 0
         length = len(modules)
         while column < length:
@@ -257,15 +280,15 @@ def _qr(element: QRCode, layout: Layout, values: Values) -> list[Item]:
                 start = column
                 while column < length and modules[column]:
                     column += 1
-                rects.append(
-                    (x + (start + border) * module, top, (column - start) * module, module)
-                )
+                runs.append((start + border, row + border, column - start, 1))
             else:
                 column += 1
     items: list[Item] = []
     if element.background:
         items.append(PathItem(rects=((x, y, size, size),), fill=element.background))
-    items.append(PathItem(rects=tuple(rects), fill=element.colour))
+    # Rectangles counted in modules (small integers); the transform scales them to the page.
+    unit = (module, 0.0, 0.0, module, x, y)
+    items.append(PathItem(rects=tuple(runs), fill=element.colour, transform=unit))
     return items
 
 

@@ -11,6 +11,7 @@ of printing boxes.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import shutil
 import subprocess
@@ -85,6 +86,7 @@ class Face:
     descender: int
     coverage: frozenset[int] = field(repr=False)
     color_bitmaps: bool = False
+    serial: int = 0  # small and stable within a process: names the face's glyphs in a PDF
 
     def covers(self, codepoint: int) -> bool:
         """True when the face has a glyph for `codepoint`."""
@@ -188,7 +190,11 @@ def load_face(family: str, style: str) -> Face:
         descender=extents.descender,
         coverage=frozenset(hb_face.unicodes),
         color_bitmaps=hb_face.has_color_png,
+        serial=next(_SERIALS),
     )
+
+
+_SERIALS = itertools.count(1)
 
 
 def _required() -> list[tuple[str, str]]:

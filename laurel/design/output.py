@@ -12,16 +12,27 @@ from laurel.design.compose import MM, GlyphItem, ImageItem, Item, PathItem, comp
 from laurel.design.fonts import Face
 from laurel.design.outlines import color_bitmap, svg_outline
 from laurel.design.pdfwriter import number
-from laurel.design.raster import pdf_to_png
-from laurel.design.render import PreparedLayout, render_pdf
+from laurel.design.raster import encode_png, pdf_to_image
+from laurel.design.render import PreparedLayout, render_pdf, render_pdf_with_report
 from laurel.design.variables import Values
 
 
 def render_png(prepared: PreparedLayout, values: Values, *, dpi: float = 150) -> bytes:
-    """The design for `values` as PNG bytes at `dpi` (transparent where it has no background)."""
-    layout = prepared.layout
-    transparent = layout.background.colour is None and layout.background.asset is None
-    return pdf_to_png(render_pdf(prepared, values), dpi=dpi, transparent=transparent)
+    """The design for `values` as PNG bytes at `dpi` (transparent where it has no background).
+
+    The background is drawn once per layout and resolution; each render draws only the
+    elements, over a copy of it."""
+    if not prepared.has_background:
+        return encode_png(pdf_to_image(render_pdf(prepared, values), dpi=dpi, transparent=True))
+    background = prepared.rasters.get(dpi)
+    if background is None:
+        pdf = render_pdf_with_report(prepared, values, layers="background")[0]
+        background = prepared.rasters[dpi] = pdf_to_image(pdf, dpi=dpi).convert("RGB")
+    pdf = render_pdf_with_report(prepared, values, layers="elements")[0]
+    elements = pdf_to_image(pdf, dpi=dpi, transparent=True)
+    page = background.copy()
+    page.paste(elements, (0, 0), elements)
+    return encode_png(page)
 
 
 def render_svg(prepared: PreparedLayout, values: Values) -> str:

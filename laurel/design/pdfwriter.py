@@ -40,9 +40,10 @@ def literal(value: bytes) -> str:
 
 def number(value: float) -> str:
     """A PDF number with at most three decimals."""
-    if value == int(value):
-        return str(int(value))
-    return f"{value:.3f}".rstrip("0").rstrip(".")
+    if value.__class__ is int:
+        return str(value)
+    text = f"{value:.3f}".rstrip("0")
+    return text[:-1] if text.endswith(".") else text
 
 
 def stream(dictionary: str, data: bytes, *, compress: bool = True, level: int = 6) -> bytes:

@@ -43,6 +43,12 @@ class PreparedLayout:
     asset_errors: Mapping[str, str]
     text_font: int
     sizes: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    rasters: dict[float, PILImage.Image] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def has_background(self) -> bool:
+        """False for a transparent design (a badge without a background)."""
+        return bool(self.layout.background.colour or self.layout.background.asset)
 
 
 def prepare(
@@ -86,10 +92,12 @@ def render_pdf_with_report(
     values: Values,
     *,
     credential: Mapping[str, object] | bytes | None = None,
+    layers: str = "all",
 ) -> tuple[bytes, RenderReport]:
-    """The PDF and what it could not print as designed (missing glyphs, files, overflow)."""
+    """The PDF and what it could not print as designed (missing glyphs, files, overflow).
+    `layers` draws only the background or only the elements (see `compose`)."""
     layout = prepared.layout
-    items, report = compose(layout, values, prepared.sizes)
+    items, report = compose(layout, values, prepared.sizes, layers=layers)
     report.missing_assets = sorted(set(report.missing_assets) | set(prepared.asset_errors))
     builder = Builder(prepared.template.next_number)
     page = _PageWriter(builder, prepared)
@@ -202,8 +210,9 @@ class _PageWriter:
             ops.append(f"{_colour(item.stroke)} RG {number(item.width)} w {_CAPS[item.cap]} J")
             if item.dash:
                 ops.append(f"[{number(item.dash[0])} {number(item.dash[1])}] 0 d")
-        for x, y, w, h in item.rects:
-            ops.append(f"{number(x)} {number(y)} {number(w)} {number(h)} re")
+        ops.extend(
+            f"{number(x)} {number(y)} {number(w)} {number(h)} re" for x, y, w, h in item.rects
+        )
         for command in item.commands:
             ops.append(_path_op(command))
         ops.append(
@@ -213,16 +222,16 @@ class _PageWriter:
     def _glyphs(self, item: GlyphItem) -> None:
         ops = self.ops
         ops.append(_colour(item.colour) + " rg")
+        glyph_ops, used = _glyph_ops(item)
+        ops.append(glyph_ops)
+        for face, gid in used:
+            resource = f"G{face.serial}.{gid}"
+            form = _glyph_form(face, gid)
+            if resource not in self.xobjects and form is not None:
+                self.xobjects[resource] = self.builder.add(form)
         for face, gid, x, y in item.glyphs:
-            scale = item.size / face.upem
             if face.color_bitmaps:
-                self._emoji(face, gid, x, y, scale)
-                continue
-            resource = self._glyph(face, gid)
-            if resource:
-                ops.append(
-                    f"q {number(scale)} 0 0 {number(-scale)} {number(x)} {number(y)} cm /{resource} Do Q"
-                )
+                self._emoji(face, gid, x, y, item.size / face.upem)
         for text, x, y, width in item.lines:
             natural = len(text) * item.size * 0.5
             stretch = 100 * width / natural if natural else 100
@@ -231,25 +240,13 @@ class _PageWriter:
                 f"1 0 0 -1 {number(x)} {number(y)} Tm {self.codes.encode(text)} Tj ET"
             )
 
-    def _glyph(self, face: Face, gid: int) -> str | None:
-        key = (face, gid)
-        if key not in self.glyphs:
-            body = _glyph_form(face, gid)
-            if body is None:
-                self.glyphs[key] = ""
-            else:
-                resource = f"G{len(self.glyphs)}"
-                self.xobjects[resource] = self.builder.add(body)
-                self.glyphs[key] = resource
-        return self.glyphs[key]
-
     def _emoji(self, face: Face, gid: int, x: float, y: float, scale: float) -> None:
         bitmap = color_bitmap(face, gid)
         if bitmap is None:
             return
         key = (face, gid)
         if key not in self.glyphs:
-            resource = f"E{len(self.glyphs)}"
+            resource = f"E{face.serial}.{gid}"
             image = PILImage.open(io.BytesIO(bitmap.png))
             self.xobjects[resource] = add_image(self.builder, image)
             self.glyphs[key] = resource
@@ -274,6 +271,21 @@ class _PageWriter:
 
 
 _CAPS = {"butt": 0, "round": 1, "square": 2}
+
+
+@functools.lru_cache(maxsize=4096)
+def _glyph_ops(item: GlyphItem) -> tuple[str, tuple[tuple[Face, int], ...]]:
+    """The operators drawing an item's outline glyphs, and the glyphs they use. Glyph forms
+    are named by face and glyph id, so the operators of a static text are made once."""
+    ops = []
+    used: dict[tuple[Face, int], None] = {}
+    for face, gid, x, y in item.glyphs:
+        if face.color_bitmaps or _glyph_form(face, gid) is None:
+            continue
+        scale = item.size / face.upem
+        ops.append(f"q {scale:.6f} 0 0 {-scale:.6f} {x:.2f} {y:.2f} cm /G{face.serial}.{gid} Do Q")
+        used[(face, gid)] = None
+    return "\n".join(ops), tuple(used)
 
 
 @functools.lru_cache(maxsize=65536)
