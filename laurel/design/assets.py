@@ -145,6 +145,8 @@ def svg_to_pdf(data: bytes) -> bytes:
     from svglib.svglib import svg2rlg
 
     try:
+        # From a stream, svglib refuses every external reference (it resolves only paths
+        # next to an SVG file), and it never expands XML entities.
         drawing = svg2rlg(io.BytesIO(data))
     except Exception as exc:  # svglib on an upload fails many ways
         raise AssetError(f"the SVG could not be read ({type(exc).__name__})") from exc

@@ -122,9 +122,12 @@ class FaceChain:
 
 
 def check_fonts() -> list[MissingFont]:
-    """Every face a layout may need that is not installed (empty when all are there)."""
+    """Every face a layout may need that is not installed (empty when all are there), and
+    FriBidi, without which right-to-left text cannot be ordered."""
+    from laurel.design.bidi import bidi_available
+
     installed = _installed()
-    missing = []
+    missing = [] if bidi_available() else [MissingFont("GNU FriBidi", "library", "libfribidi0")]
     for family, style in _required():
         if _lookup(installed, family, style) is None:
             package = _DEBIAN_PACKAGE.get(family.removesuffix(" SC"), "fonts-noto-core")

@@ -4,6 +4,7 @@ milliseconds of writing its own page onto the prepared template.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import io
 import json
@@ -16,6 +17,7 @@ from laurel.design.assets import AssetError, PreparedAsset, add_image, prepare_a
 from laurel.design.compose import MM, GlyphItem, ImageItem, Item, PathItem, RenderReport, compose
 from laurel.design.fonts import Face
 from laurel.design.layout import Layout
+from laurel.design.metadata import add_output_intent, info_dictionary, pdf_date, xmp
 from laurel.design.outlines import color_bitmap, pdf_outline
 from laurel.design.pdfwriter import (
     Builder,
@@ -42,6 +44,8 @@ class PreparedLayout:
     assets: Mapping[str, PreparedAsset]
     asset_errors: Mapping[str, str]
     text_font: int
+    output_intent: str
+    pdfa: bool  # False when an uploaded PDF or SVG (which may break PDF/A) is drawn
     sizes: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     rasters: dict[float, PILImage.Image] = field(default_factory=dict, compare=False, repr=False)
 
@@ -72,8 +76,12 @@ def prepare(
             errors[asset_name] = str(exc)
     if strict and errors:
         raise AssetError("; ".join(f"{k}: {v}" for k, v in sorted(errors.items())))
+    output_intent = add_output_intent(builder)
     sizes = {k: (a.width, a.height) for k, a in prepared.items()}
-    return PreparedLayout(layout, Template.build(builder), prepared, errors, text_font, sizes)
+    pdfa = all(a.kind == "image" for a in prepared.values())
+    return PreparedLayout(
+        layout, Template.build(builder), prepared, errors, text_font, output_intent, pdfa, sizes
+    )
 
 
 def render_pdf(
@@ -113,32 +121,33 @@ def render_pdf_with_report(
         f"{number(height)}] /Resources {resources} /Contents {content} 0 R >>"
     )
     builder.put(pages, f"<< /Type /Pages /Kids [{page_number} 0 R] /Count 1 >>")
-    catalog = f"<< /Type /Catalog /Pages {pages} 0 R"
+    title = fill(layout.title, values, layout.dates).strip() or layout.name or "Certificate"
+    author, subject = values.issuer_name.strip(), values.group_title.strip()
+    info = builder.add(info_dictionary(title, author, subject))
+    packet = xmp(title, author, subject, pdfa=prepared.pdfa)
+    metadata = builder.add(stream("/Type /Metadata /Subtype /XML", packet, compress=False))
+    catalog = (
+        f"<< /Type /Catalog /Pages {pages} 0 R /Metadata {metadata} 0 R "
+        f"/OutputIntents {prepared.output_intent}"
+    )
     if credential is not None:
-        filespec = _attach(builder, credential)
+        filespec = _attach(builder, credential, values.issued_on)
         catalog += (
             f" /Names << /EmbeddedFiles << /Names [{text_string(ATTACHMENT_NAME)} "
             f"{filespec} 0 R] >> >> /AF [{filespec} 0 R]"
         )
     root = builder.add(catalog + " >>")
-    title = fill(layout.title, values, layout.dates).strip() or layout.name or "Certificate"
-    info = builder.add(
-        f"<< /Title {text_string(title)} /Author {text_string(values.issuer_name)} "
-        f"/Subject {text_string(values.group_title)} /Creator (Laurel) /Producer (Laurel) >>"
-    )
     return finish(prepared.template, builder, root=root, info=info), report
 
 
-def _attach(builder: Builder, credential: Mapping[str, object] | bytes) -> int:
+def _attach(builder: Builder, credential: Mapping[str, object] | bytes, day: dt.date | None) -> int:
     if isinstance(credential, bytes):
         data = credential
     else:
         data = json.dumps(credential, ensure_ascii=False, separators=(",", ":")).encode()
+    params = f"/Size {len(data)}" + (f" /ModDate {pdf_date(day)}" if day else "")
     embedded = builder.add(
-        stream(
-            f"/Type /EmbeddedFile /Subtype /application#2Fjson /Params << /Size {len(data)} >>",
-            data,
-        )
+        stream(f"/Type /EmbeddedFile /Subtype /application#2Fjson /Params << {params} >>", data)
     )
     return builder.add(
         f"<< /Type /Filespec /F {text_string(ATTACHMENT_NAME)} /UF {text_string(ATTACHMENT_NAME)} "

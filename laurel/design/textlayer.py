@@ -20,15 +20,18 @@ ADVANCE = 500  # thousandths of an em, every character
 
 @functools.cache
 def glyphless_font() -> bytes:
-    """A TrueType font with a single empty glyph, 500 units wide (built, never shipped)."""
+    """A TrueType font whose one glyph (after .notdef) is empty and 500 units wide (built
+    here, never shipped); every code of the text layer maps to that glyph, not to .notdef,
+    which PDF/A forbids showing."""
     from fontTools.fontBuilder import FontBuilder
     from fontTools.pens.ttGlyphPen import TTGlyphPen
 
     builder = FontBuilder(1000, isTTF=True)
-    builder.setupGlyphOrder([".notdef"])
+    builder.setupGlyphOrder([".notdef", "blank"])
     builder.setupCharacterMap({})
-    builder.setupGlyf({".notdef": TTGlyphPen(None).glyph()})
-    builder.setupHorizontalMetrics({".notdef": (ADVANCE, 0)})
+    empty = TTGlyphPen(None).glyph()
+    builder.setupGlyf({".notdef": empty, "blank": TTGlyphPen(None).glyph()})
+    builder.setupHorizontalMetrics({".notdef": (ADVANCE, 0), "blank": (ADVANCE, 0)})
     builder.setupHorizontalHeader(ascent=800, descent=-200)
     builder.setupNameTable({"familyName": FONT_NAME, "styleName": "Regular"})
     builder.setupOS2(sTypoAscender=800, sTypoDescender=-200, usWinAscent=800, usWinDescent=200)
@@ -47,10 +50,11 @@ def add_descendant_font(builder: Builder) -> int:
         f"/FontBBox [0 -200 {ADVANCE} 800] /ItalicAngle 0 /Ascent 800 /Descent -200 "
         f"/CapHeight 700 /StemV 80 /FontFile2 {file_number} 0 R >>"
     )
+    to_blank = builder.add(stream("", b"\x00\x01" * 65536, level=9))  # every CID -> glyph 1
     return builder.add(
         f"<< /Type /Font /Subtype /CIDFontType2 /BaseFont {name(FONT_NAME)} "
         "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
-        f"/FontDescriptor {descriptor} 0 R /DW {ADVANCE} /CIDToGIDMap /Identity >>"
+        f"/FontDescriptor {descriptor} 0 R /DW {ADVANCE} /CIDToGIDMap {to_blank} 0 R >>"
     )
 
 

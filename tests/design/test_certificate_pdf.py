@@ -138,3 +138,28 @@ def test_long_names_shrink_to_their_box(prepared):
         i.size for i in items if hasattr(i, "lines") and i.lines and i.lines[0][0] == long_name
     ]
     assert sizes and sizes[0] < 48
+
+
+def test_pdfa_3b_metadata_and_output_intent(prepared):
+    pdf = render_pdf(prepared, values(issuer_name="Acme & <Sons>"), credential={"a": 1})
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    root = reader.trailer["/Root"]
+    xmp = reader.xmp_metadata
+    assert xmp.pdfaid_part == "3" and xmp.pdfaid_conformance == "B"
+    assert xmp.dc_creator == ["Acme & <Sons>"]
+    assert xmp.dc_title["x-default"] == reader.metadata.title
+    intent = root["/OutputIntents"][0].get_object()
+    assert intent["/S"] == "/GTS_PDFA1"
+    assert intent["/DestOutputProfile"].get_object().get_data()[36:40] == b"acsp"
+    filespec = root["/AF"][0].get_object()
+    assert filespec["/AFRelationship"] == "/Data"
+    assert filespec["/EF"]["/F"].get_object()["/Subtype"] == "/application/json"
+
+
+def test_a_design_drawing_an_uploaded_pdf_does_not_claim_pdfa():
+    from .test_backgrounds_and_images import layout_with
+    from .test_backgrounds_and_images import pdf as background_pdf
+
+    prepared = prepare(layout_with(background_asset="bg.pdf"), {"bg.pdf": background_pdf()})
+    reader = pypdf.PdfReader(io.BytesIO(render_pdf(prepared, values())))
+    assert reader.xmp_metadata.pdfaid_part is None
