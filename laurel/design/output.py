@@ -12,7 +12,7 @@ from laurel.design.compose import MM, GlyphItem, ImageItem, Item, PathItem, comp
 from laurel.design.fonts import Face
 from laurel.design.outlines import color_bitmap, svg_outline
 from laurel.design.pdfwriter import number
-from laurel.design.raster import encode_png, pdf_to_image
+from laurel.design.raster import encode_png, pdf_over_image, pdf_to_image
 from laurel.design.render import PreparedLayout, render_pdf, render_pdf_with_report
 from laurel.design.variables import Values
 
@@ -29,10 +29,7 @@ def render_png(prepared: PreparedLayout, values: Values, *, dpi: float = 150) ->
         pdf = render_pdf_with_report(prepared, values, layers="background")[0]
         background = prepared.rasters[dpi] = pdf_to_image(pdf, dpi=dpi).convert("RGB")
     pdf = render_pdf_with_report(prepared, values, layers="elements")[0]
-    elements = pdf_to_image(pdf, dpi=dpi, transparent=True)
-    page = background.copy()
-    page.paste(elements, (0, 0), elements)
-    return encode_png(page)
+    return encode_png(pdf_over_image(pdf, background))
 
 
 def render_svg(prepared: PreparedLayout, values: Values) -> str:
