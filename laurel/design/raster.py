@@ -38,7 +38,8 @@ def pdf_over_image(pdf: bytes, base: Image.Image) -> Image.Image:
     """The first page of `pdf` drawn by PDFium over a copy of `base` (an RGB image of the
     same page, from `pdf_to_image`): how a PNG reuses a background drawn once."""
     width, height = base.size
-    buffer = (ctypes.c_ubyte * (width * height * 3)).from_buffer_copy(base.tobytes())
+    pixels = bytearray(base.tobytes())
+    buffer = (ctypes.c_ubyte * len(pixels)).from_buffer(pixels)  # PDFium draws into `pixels`
     with _PDFIUM:
         document = pdfium.PdfDocument(pdf)
         try:
@@ -53,7 +54,8 @@ def pdf_over_image(pdf: bytes, base: Image.Image) -> Image.Image:
             page.close()
         finally:
             document.close()
-    return Image.frombuffer("RGB", (width, height), buffer, "raw", "RGB", 0, 1)
+    del buffer
+    return Image.frombytes("RGB", (width, height), bytes(pixels))
 
 
 def pdf_to_png(pdf: bytes, *, dpi: float = 150, transparent: bool = False) -> bytes:
