@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import io
 import struct
-import zlib
 from dataclasses import dataclass
 
 from PIL import Image as PILImage
@@ -165,18 +164,6 @@ def data_uri(asset: PreparedAsset) -> str:
 
 def pdf_to_png(data: bytes, dpi: float = 150) -> bytes:
     """The first page of a PDF as PNG bytes."""
-    import pypdfium2 as pdfium
+    from laurel.design.raster import pdf_to_png as draw
 
-    document = pdfium.PdfDocument(data)
-    try:
-        image = document[0].render(scale=dpi / 72).to_pil()
-    finally:
-        document.close()
-    out = io.BytesIO()
-    image.save(out, "PNG")
-    return out.getvalue()
-
-
-def compressed(data: bytes) -> bytes:
-    """`data` deflated (the level every stream of a template uses)."""
-    return zlib.compress(data, 6)
+    return draw(data, dpi=dpi)

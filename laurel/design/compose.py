@@ -38,6 +38,7 @@ class GlyphItem:
     transform: Matrix | None
     glyphs: tuple[tuple[Face, int, float, float], ...]
     lines: tuple[tuple[str, float, float, float], ...]  # visual text, x, baseline y, width
+    text: str = ""  # in logical (reading) order
 
 
 @dataclass(frozen=True)
@@ -219,7 +220,9 @@ def set_text(element: Text, text: str) -> tuple[GlyphItem, list[str], bool, froz
             glyphs.append((glyph.face, glyph.gid, left + glyph.x * size, baseline - glyph.y * size))
         lines.append((line.visual_text, left, baseline, line_width))
     transform = rotation_about(x + w / 2, y + h / 2, element.rotation)
-    item = GlyphItem(size, element.colour, element.opacity, transform, tuple(glyphs), tuple(lines))
+    item = GlyphItem(
+        size, element.colour, element.opacity, transform, tuple(glyphs), tuple(lines), text
+    )
     return item, missing, block.overflow, frozenset(faces)
 
 

@@ -74,8 +74,13 @@ def xmp(title: str, author: str, subject: str, *, pdfa: bool) -> bytes:
     return packet.encode("utf-8")
 
 
+def xml_text(text: str) -> str:
+    """`text` without the characters XML 1.0 cannot hold (not escaped)."""
+    return _NOT_XML.sub("", text)
+
+
 def _xml(text: str) -> str:
-    return escape(_NOT_XML.sub("", text))
+    return escape(xml_text(text))
 
 
 def pdf_date(day: dt.date) -> str:

@@ -10,10 +10,11 @@ from xml.sax.saxutils import escape, quoteattr
 from laurel.design.assets import data_uri
 from laurel.design.compose import MM, GlyphItem, ImageItem, Item, PathItem, compose
 from laurel.design.fonts import Face
+from laurel.design.metadata import xml_text
 from laurel.design.outlines import color_bitmap, svg_outline
 from laurel.design.pdfwriter import number
 from laurel.design.raster import encode_png, pdf_over_image, pdf_to_image
-from laurel.design.render import PreparedLayout, render_pdf, render_pdf_with_report
+from laurel.design.render import PreparedLayout, render_pdf_with_report
 from laurel.design.variables import Values
 
 
@@ -23,12 +24,13 @@ def render_png(prepared: PreparedLayout, values: Values, *, dpi: float = 150) ->
     The background is drawn once per layout and resolution; each render draws only the
     elements, over a copy of it."""
     if not prepared.has_background:
-        return encode_png(pdf_to_image(render_pdf(prepared, values), dpi=dpi, transparent=True))
+        pdf = render_pdf_with_report(prepared, values, text_layer=False)[0]
+        return encode_png(pdf_to_image(pdf, dpi=dpi, transparent=True))
     background = prepared.rasters.get(dpi)
     if background is None:
-        pdf = render_pdf_with_report(prepared, values, layers="background")[0]
+        pdf = render_pdf_with_report(prepared, values, layers="background", text_layer=False)[0]
         background = prepared.rasters[dpi] = pdf_to_image(pdf, dpi=dpi).convert("RGB")
-    pdf = render_pdf_with_report(prepared, values, layers="elements")[0]
+    pdf = render_pdf_with_report(prepared, values, layers="elements", text_layer=False)[0]
     return encode_png(pdf_over_image(pdf, background))
 
 
@@ -66,7 +68,7 @@ class _SvgWriter:
         return self._image(item, attributes)
 
     def _glyphs(self, item: GlyphItem, attributes: str) -> str:
-        label = " ".join(text for text, *_ in item.lines)
+        label = xml_text(item.text)
         parts = [f'<g fill="{item.colour}" aria-label={quoteattr(label)}{attributes}>']
         for face, gid, x, y in item.glyphs:
             scale = item.size / face.upem

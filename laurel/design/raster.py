@@ -14,6 +14,7 @@ import zlib
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageChops
+from zlib_ng import zlib_ng
 
 # PDFium is not thread-safe; renders in one process take turns.
 _PDFIUM = threading.Lock()
@@ -65,7 +66,8 @@ def pdf_to_png(pdf: bytes, *, dpi: float = 150, transparent: bool = False) -> by
 
 def encode_png(image: Image.Image) -> bytes:
     """An RGB or RGBA image as PNG, fast: every row 'Up'-filtered (the difference with the
-    row above, computed by Pillow in one pass) and deflated at zlib's fastest level.
+    row above, computed by Pillow in one pass) and deflated by zlib-ng (a few times faster
+    than zlib at the same compression).
 
     Twice as fast as Pillow's encoder, which tries five filters on every row; the file is
     somewhat larger, and lossless all the same.
@@ -79,7 +81,7 @@ def encode_png(image: Image.Image) -> bytes:
     residual.paste(image.crop((0, 0, width, 1)), (0, 0))  # above the first row: zeros
     data = residual.tobytes()
     rows = b"".join(b"\x02" + data[i : i + stride] for i in range(0, len(data), stride))
-    deflate = zlib.compressobj(1)
+    deflate = zlib_ng.compressobj(2)
     data = deflate.compress(rows) + deflate.flush()
     colour_type = 6 if image.mode == "RGBA" else 2
     header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)

@@ -23,8 +23,6 @@ from laurel.design.pdfwriter import (
     Builder,
     Template,
     finish,
-    literal,
-    name,
     number,
     stream,
     text_string,
@@ -101,14 +99,16 @@ def render_pdf_with_report(
     *,
     credential: Mapping[str, object] | bytes | None = None,
     layers: str = "all",
+    text_layer: bool = True,
 ) -> tuple[bytes, RenderReport]:
     """The PDF and what it could not print as designed (missing glyphs, files, overflow).
-    `layers` draws only the background or only the elements (see `compose`)."""
+    `layers` draws only the background or only the elements (see `compose`); without
+    `text_layer` (a PDF only drawn to pixels) the invisible text is left out."""
     layout = prepared.layout
     items, report = compose(layout, values, prepared.sizes, layers=layers)
     report.missing_assets = sorted(set(report.missing_assets) | set(prepared.asset_errors))
     builder = Builder(prepared.template.next_number)
-    page = _PageWriter(builder, prepared)
+    page = _PageWriter(builder, prepared, text_layer)
     height = layout.height * MM
     page.ops.append(f"1 0 0 -1 0 {number(height)} cm")
     for item in items:
@@ -159,9 +159,10 @@ def _attach(builder: Builder, credential: Mapping[str, object] | bytes, day: dt.
 class _PageWriter:
     """Turns composed items into content-stream operators and the resources they use."""
 
-    def __init__(self, builder: Builder, prepared: PreparedLayout) -> None:
+    def __init__(self, builder: Builder, prepared: PreparedLayout, text_layer: bool) -> None:
         self.builder = builder
         self.prepared = prepared
+        self.text_layer = text_layer
         self.ops: list[str] = []
         self.xobjects: dict[str, int] = {}
         self.glyphs: dict[tuple[Face, int], str] = {}
@@ -241,7 +242,7 @@ class _PageWriter:
         for face, gid, x, y in item.glyphs:
             if face.color_bitmaps:
                 self._emoji(face, gid, x, y, item.size / face.upem)
-        for text, x, y, width in item.lines:
+        for text, x, y, width in item.lines if self.text_layer else ():
             natural = len(text) * item.size * 0.5
             stretch = 100 * width / natural if natural else 100
             ops.append(
@@ -324,6 +325,3 @@ def _path_op(command: tuple) -> str:
         return "h"
     coordinates = " ".join(number(v) for v in command[1:])
     return f"{coordinates} {({'M': 'm', 'L': 'l', 'C': 'c'})[op]}"
-
-
-__all__ = ["PreparedLayout", "prepare", "render_pdf", "render_pdf_with_report", "literal", "name"]

@@ -53,3 +53,13 @@ def test_svg_escapes_text():
     labels = [g.get("aria-label") for g in root.iter("{http://www.w3.org/2000/svg}g")]
     assert '<script>"x"</script>' in labels
     assert "<script>" not in svg
+
+
+def test_svg_label_reads_in_logical_order():
+    from laurel.design import Values
+
+    svg = render_svg(
+        prepare(parse_layout(starter("badge-hexagon"))), Values(group_title="علوم البيانات")
+    )
+    labels = [g.get("aria-label") for g in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}g")]
+    assert "علوم البيانات" in labels
