@@ -13,7 +13,7 @@ from laurel.design.fonts import Face
 from laurel.design.metadata import xml_text
 from laurel.design.outlines import color_bitmap, svg_outline
 from laurel.design.pdfwriter import number
-from laurel.design.raster import encode_png, pdf_over_image, pdf_to_image
+from laurel.design.raster import Raster, encode_png, pdf_over_raster, pdf_to_image
 from laurel.design.render import PreparedLayout, render_pdf_with_report
 from laurel.design.variables import Values
 
@@ -29,9 +29,9 @@ def render_png(prepared: PreparedLayout, values: Values, *, dpi: float = 150) ->
     background = prepared.rasters.get(dpi)
     if background is None:
         pdf = render_pdf_with_report(prepared, values, layers="background", text_layer=False)[0]
-        background = prepared.rasters[dpi] = pdf_to_image(pdf, dpi=dpi).convert("RGB")
+        background = prepared.rasters[dpi] = Raster.of(pdf_to_image(pdf, dpi=dpi))
     pdf = render_pdf_with_report(prepared, values, layers="elements", text_layer=False)[0]
-    return encode_png(pdf_over_image(pdf, background))
+    return encode_png(pdf_over_raster(pdf, background))
 
 
 def render_svg(prepared: PreparedLayout, values: Values) -> str:

@@ -27,6 +27,7 @@ from laurel.design.pdfwriter import (
     stream,
     text_string,
 )
+from laurel.design.raster import Raster
 from laurel.design.textlayer import CodeMap, add_descendant_font
 from laurel.design.variables import Values, fill
 
@@ -45,7 +46,7 @@ class PreparedLayout:
     output_intent: str
     pdfa: bool  # False when an uploaded PDF or SVG (which may break PDF/A) is drawn
     sizes: Mapping[str, tuple[float, float]] = field(default_factory=dict)
-    rasters: dict[float, PILImage.Image] = field(default_factory=dict, compare=False, repr=False)
+    rasters: dict[float, Raster] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def has_background(self) -> bool:
