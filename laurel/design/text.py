@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import uharfbuzz as hb
 
 from laurel.design.bidi import embedding_levels, visual_order
-from laurel.design.fonts import Face, cjk_region, face_chain, is_common, wants_emoji
+from laurel.design.fonts import Face, FaceChain, cjk_region, face_chain, is_common, wants_emoji
 
 _NO_TRACKING = ("Arabic", "Devanagari")  # joined or stacked scripts must not be spaced out
 
@@ -128,7 +128,7 @@ def _shape_paragraph(
     return Paragraph(text, base_level, tuple(runs), tuple(advances), tracking)
 
 
-def _faces_for(text: str, chain) -> list[Face]:
+def _faces_for(text: str, chain: FaceChain) -> list[Face]:
     region = cjk_region(text)
     faces: list[Face | None] = []
     previous: Face | None = None
@@ -143,14 +143,13 @@ def _faces_for(text: str, chain) -> list[Face]:
             face = chain.face_for(code, cjk_region=region, emoji=emoji)
         faces.append(face)
         previous = face or previous
-    # Leading common characters take the face of what follows them; nothing covered: Latin.
-    following = next((f for f in faces if f is not None), chain.latin)
-    resolved = []
-    for i, face in enumerate(faces):
-        if i < len(faces) and is_common(text[i]) and all(is_common(c) for c in text[: i + 1]):
-            face = following if following.covers(ord(text[i])) else face
-        resolved.append(face or chain.latin)
-    return resolved
+    # Characters before the first letter (a quote, a bracket) take that letter's face.
+    first = next((i for i, char in enumerate(text) if not is_common(char)), None)
+    if first is not None and (target := faces[first]) is not None:
+        for i in range(first):
+            if target.covers(ord(text[i])) or _ignorable(text[i]):
+                faces[i] = target
+    return [face or chain.latin for face in faces]  # nothing covers it: reported as missing
 
 
 def _ignorable(char: str) -> bool:
