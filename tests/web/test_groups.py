@@ -396,3 +396,26 @@ def test_names_in_any_script_show_as_themselves(member_login, owner, never_group
     if "<" in name:
         assert name not in body
     assert "49" not in body.split("Recent credentials")[1].split("</table>")[0]
+
+
+def test_odd_input_never_makes_a_500(member_login, owner, never_group):
+    client = member_login(owner.user)
+    organization = owner.organization
+    assert client.get(url(organization), {"q": "py\x00thon"}).status_code == 200
+    assert client.get(url(organization), {"page": "-3"}).status_code == 200
+    assert client.get(url(organization), {"q": "x" * 5000}).status_code == 200
+    response = client.post(url(organization, "/new"), group_post(title="a\x00b"))
+    assert response.status_code == 200 and response.context["form"].errors["title"]
+    response = client.post(url(organization, "/new"), {"title": "No management form"})
+    assert response.status_code == 200
+    assert client.put(url(organization, "/new")).status_code == 405
+
+
+def test_a_history_restore_gets_the_whole_page_not_the_partial(member_login, owner, never_group):
+    response = member_login(owner.user).get(
+        url(owner.organization),
+        {"q": "py"},
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    assert "<html" in response.content.decode()
+    assert "HX-Request" in response["Vary"]

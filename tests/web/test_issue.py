@@ -533,3 +533,21 @@ def test_a_refused_form_shows_the_typed_name_as_itself(member_login, owner, neve
     assert f'value="{escape(name)}"' in body
     if "{{" in name:
         assert "49" not in body.split('name="recipient_name"')[1][:200]
+
+
+def test_odd_input_to_the_issue_pages_never_makes_a_500(member_login, owner, never_group):
+    client = member_login(owner.user)
+    organization = owner.organization
+    assert check(client, never_group, "a\x00b@example.org").status_code == 200
+    assert client.get(issue_url(organization), {"group": "bad\x00key"}).status_code == 404
+    assert (
+        client.get(issue_url(organization, "/check"), {"recipient_email": "a@b.org"}).status_code
+        == 404
+    )
+    response = client.post(issue_url(organization), post(never_group, recipient_name="a\x00b"))
+    assert response.status_code == 200 and response.context["form"].errors["recipient_name"]
+    response = client.post(issue_url(organization), post(never_group, issued_on="99999-01-01"))
+    assert response.status_code == 200 and response.context["form"].errors["issued_on"]
+    response = client.post(issue_url(organization), post(never_group, issued_on="0001-01-01"))
+    assert response.status_code == 200 and response.context["form"].errors["issued_on"]
+    assert not Credential.objects.exists()

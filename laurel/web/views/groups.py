@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from laurel.credentials import selectors, services
 from laurel.organizations.errors import DomainError
@@ -22,7 +23,7 @@ SEARCH_MAX = 200  # longer than any title: nothing longer can match
 
 def search_groups(request: HttpRequest, organization) -> tuple[str, dict]:
     """(the search typed, a page of matching groups): shared by the list and the issue picker."""
-    query = request.GET.get("q", "").strip()[:SEARCH_MAX]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:SEARCH_MAX]
     found = selectors.groups(organization)
     if query:
         found = found.filter(title__icontains=query)
@@ -41,11 +42,17 @@ def search_groups(request: HttpRequest, organization) -> tuple[str, dict]:
     }
 
 
+def wants_partial(request: HttpRequest) -> bool:
+    """An htmx request for the live part alone (a history restore wants the whole page)."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
 @require_safe
+@vary_on_headers("HX-Request")
 @organization_view()
 def group_list(request: HttpRequest) -> HttpResponse:
     query, page = search_groups(request, request.organization)
-    template = "web/groups/_results.html" if request.htmx else "web/groups/list.html"
+    template = "web/groups/_results.html" if wants_partial(request) else "web/groups/list.html"
     return render(request, template, {"query": query, "page": page})
 
 

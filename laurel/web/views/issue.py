@@ -13,19 +13,21 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from laurel.credentials import selectors, services, validation
 from laurel.credentials.models import CredentialGroup
 from laurel.credentials.prerequisites import issuing_blocker
 from laurel.credentials.rules import RecipientCheck
-from laurel.organizations.errors import DomainError
+from laurel.organizations.errors import DomainError, GroupNotFound
 from laurel.web.access import organization_view
 from laurel.web.forms_issue import IssueForm
 from laurel.web.templatetags.laurel_groups import expiry_policy
-from laurel.web.views.groups import search_groups
+from laurel.web.views.groups import search_groups, wants_partial
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@vary_on_headers("HX-Request")
 @organization_view("issue")
 def issue_credential(request: HttpRequest) -> HttpResponse:
     organization = request.organization
@@ -35,7 +37,7 @@ def issue_credential(request: HttpRequest) -> HttpResponse:
     key = (request.POST if request.method == "POST" else request.GET).get("group", "")
     if not key:
         return _picker(request)
-    group = selectors.get_group(organization, key=key)
+    group = _group(organization, key)
     data = request.POST if request.method == "POST" else None
     form = IssueForm(
         data,
@@ -67,9 +69,15 @@ def issue_credential(request: HttpRequest) -> HttpResponse:
 @organization_view("issue")
 def recipient_check(request: HttpRequest) -> HttpResponse:
     """The banner for (group, email) as typed, and the buttons it leaves usable."""
-    group = selectors.get_group(request.organization, key=request.GET.get("group", ""))
+    group = _group(request.organization, request.GET.get("group", ""))
     check = _check(group, request.GET.get("recipient_email", ""))
     return render(request, "web/issue/_check_response.html", {"group": group, "check": check})
+
+
+def _group(organization, key: str) -> CredentialGroup:
+    if "\x00" in key:  # no key holds one, and PostgreSQL refuses to compare with it
+        raise GroupNotFound()
+    return selectors.get_group(organization, key=key)
 
 
 def _check(group: CredentialGroup, email) -> RecipientCheck | None:
@@ -83,7 +91,7 @@ def _check(group: CredentialGroup, email) -> RecipientCheck | None:
 
 def _picker(request: HttpRequest) -> HttpResponse:
     query, page = search_groups(request, request.organization)
-    template = "web/issue/_choices.html" if request.htmx else "web/issue/pick.html"
+    template = "web/issue/_choices.html" if wants_partial(request) else "web/issue/pick.html"
     return render(request, template, {"query": query, "page": page})
 
 
