@@ -551,3 +551,38 @@ def test_odd_input_to_the_issue_pages_never_makes_a_500(member_login, owner, nev
     response = client.post(issue_url(organization), post(never_group, issued_on="0001-01-01"))
     assert response.status_code == 200 and response.context["form"].errors["issued_on"]
     assert not Credential.objects.exists()
+
+
+@pytest.mark.parametrize("missing", ["nothing", "approval", "key", "quota"])
+def test_the_prerequisite_check_names_what_the_service_would_refuse(
+    missing, org_factory, group_factory, user_factory
+):
+    from laurel.credentials.prerequisites import issuing_blocker
+    from laurel.organizations.errors import DomainError
+    from laurel.organizations.permissions import Actor
+
+    organization = org_factory(
+        approved=missing != "approval", monthly_quota=0 if missing == "quota" else None
+    )
+    if missing == "key":
+        SigningKey.objects.filter(organization=organization).update(
+            status="retired", retired_at=timezone.now()
+        )
+    group = group_factory(organization, title="Course")
+    actor = Actor(organization=organization, role="issuer", user=user_factory())
+    blocker = issuing_blocker(actor)
+    try:
+        services.issue(
+            actor=actor, group_key=group.key, recipient_name="Ada", recipient_email="a@example.org"
+        )
+    except DomainError as error:
+        refused = error.code
+    else:
+        refused = None
+    expected = {
+        "nothing": None,
+        "approval": "organization_not_approved",
+        "key": "no_signing_key",
+        "quota": "quota_exceeded",
+    }[missing]
+    assert (blocker.code if blocker else None) == refused == expected
