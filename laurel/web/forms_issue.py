@@ -90,8 +90,8 @@ class IssueForm(forms.Form):
                     "hx-get": check_url,
                     "hx-trigger": "load, input changed delay:300ms",
                     "hx-include": "[name='group']",
-                    "hx-target": "#recipient-check",
-                    "hx-swap": "outerHTML",
+                    "hx-target": "#recipient-check-live",  # a live region that stays put
+                    "hx-swap": "innerHTML",
                     "hx-sync": "this:replace",
                 }
             )

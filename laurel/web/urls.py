@@ -8,8 +8,8 @@ app_name = "web"
 
 organization_patterns = [
     path("", home.home, name="home"),
-    path("groups", include("laurel.web.urls_groups")),
-    path("credentials/issue", include("laurel.web.urls_issue")),
+    path("", include("laurel.web.urls_groups")),
+    path("", include("laurel.web.urls_issue")),
 ]
 
 urlpatterns = [
