@@ -9,6 +9,8 @@ app_name = "web"
 organization_patterns = [
     path("", home.home, name="home"),
     path("settings/", include("laurel.web.urls_settings")),
+    path("", include("laurel.web.urls_groups")),
+    path("", include("laurel.web.urls_issue")),
 ]
 
 urlpatterns = [
