@@ -9,7 +9,10 @@ export LAUREL_DATA_DIR ?= $(CURDIR)/data
 $(BIN)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -r requirements.lock
+	# XStatic-Bootstrap ships only an sdist whose setup imports pkg_resources: build it
+	# with the venv's own setuptools (pinned below 81, which removed pkg_resources).
+	$(BIN)/pip install -q "setuptools<81" wheel
+	$(BIN)/pip install -q --no-build-isolation -r requirements.lock
 	$(BIN)/pip install -q --no-deps -e .
 	touch $@
 
@@ -24,8 +27,9 @@ interop: interop/node_modules/.installed
 run: install
 	$(BIN)/laurel run
 
+PYTEST_ARGS ?=
 test: install interop
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import xstatic.pkg.bootstrap
 from django.core.exceptions import ImproperlyConfigured
 
 from laurel.ops import data_dir
@@ -89,6 +90,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "laurel.web",  # before allauth: its templates restyle allauth's pages
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "ninja",  # the API docs' Swagger UI from our own static files, not a CDN (CSP)
     "django_tasks",
     "django_tasks_db",
@@ -115,6 +120,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "laurel.web.errors.DomainErrorMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
 ]
 
 ROOT_URLCONF = "laurel.urls"
@@ -130,6 +138,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "laurel.web.context.navigation",
             ],
         },
     },
@@ -194,7 +204,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("LAUREL_FROM_EMAIL", "Laurel <no-reply@laure
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if LAUREL_EMAIL_HOST
-    else "django.core.mail.backends.locmem.EmailBackend"
+    else "laurel.mail.backends.OutboxBackend"  # account emails into the outbox
 )
 # The outbox: deliveries are marked sent with backend "outbox" and nothing leaves the machine.
 LAUREL_EMAIL_OUTBOX = _env_bool("LAUREL_EMAIL_OUTBOX", not LAUREL_EMAIL_HOST)
@@ -254,6 +264,8 @@ LAUREL_EXPIRY_SWEEP_SECONDS = _env_number("LAUREL_EXPIRY_SWEEP_SECONDS", 300, mi
 
 # --- Static files and security --------------------------------------------------------
 STATIC_URL = "/static/"
+# Bootstrap 5 from its XStatic package on PyPI (no CDN, no build step): /static/bootstrap/.
+STATICFILES_DIRS = [("bootstrap", xstatic.pkg.bootstrap.BASE_DIR)]
 STATIC_ROOT = DATA_DIR / "static"  # made by data_dir.prepare; `laurel collectstatic` fills it
 STORAGES = {
     "default": {
@@ -284,7 +296,36 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-LOGIN_URL = "/admin/login/"
+# --- Accounts (django-allauth) --------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "laurel.web.forms.SignupForm"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get("LAUREL_ACCOUNT_EMAIL_VERIFICATION", "mandatory")
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_PRESERVE_USERNAME_CASING = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Laurel] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if LAUREL_BASE_URL.startswith("https://") else "http"
+# Brute force: failed sign-ins are limited per address and per account (allauth counts
+# them in the cache, shared by every process).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": os.environ.get("LAUREL_LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+}
+# Behind a load balancer the client's address is the last X-Forwarded-For hop it added.
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if _env_bool("LAUREL_API_TRUST_X_FORWARDED_FOR", False) else 0
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Laurel"
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 LOGGING = {
     "version": 1,

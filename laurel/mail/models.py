@@ -13,6 +13,8 @@ class EmailDelivery(models.Model):
     class Kind(models.TextChoices):
         ISSUANCE = "issuance", "Issuance"
         RESEND = "resend", "Resend"
+        INVITATION = "invitation", "Invitation"
+        ACCOUNT = "account", "Account"  # sign-up confirmation, password reset, sign-in code
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -24,8 +26,13 @@ class EmailDelivery(models.Model):
         OUTBOX = "outbox", "Outbox (not sent)"
         SMTP = "smtp", "SMTP"
 
+    # None for account emails (confirmation, password reset): they belong to a person.
     organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="email_deliveries"
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="email_deliveries",
     )
     credential = models.ForeignKey(
         "credentials.Credential",

@@ -32,9 +32,20 @@ def ensure_user(*, email: str, password: str | None = None) -> tuple[object, str
     if user is None:
         password = password or secrets.token_urlsafe(12)
         user = User.objects.create_user(username=email.lower(), email=email, password=password)
+        mark_email_verified(user)
         return user, password
     if password:
         user.set_password(password)
         user.save(update_fields=["password"])
         return user, password
     return user, None
+
+
+def mark_email_verified(user) -> None:
+    """Record the user's email as verified: people made by staff or commands (the demo
+    owner, `laurel org create`) sign in at once, without the confirmation email."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email.lower(), defaults={"verified": True, "primary": True}
+    )

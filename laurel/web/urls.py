@@ -1,0 +1,19 @@
+from django.templatetags.static import static
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from laurel.web.views import home, invitations
+
+app_name = "web"
+
+organization_patterns = [
+    path("", home.home, name="home"),
+    path("settings/", include("laurel.web.urls_settings")),
+]
+
+urlpatterns = [
+    path("", home.front, name="front"),
+    path("favicon.ico", RedirectView.as_view(url=static("web/laurel.svg"), permanent=True)),
+    path("organizations/<slug:org>/", include(organization_patterns)),
+    path("invitations/<path:token>", invitations.invitation, name="invitation"),
+]

@@ -1,0 +1,124 @@
+"""Settings → Webhooks: subscribe (the secret shown once), the delivery log, resend,
+unsubscribe."""
+
+from __future__ import annotations
+
+import pytest
+from django_tasks_db.models import DBTaskResult
+
+from laurel.organizations.models import AuditEvent
+from laurel.webhooks.models import WebhookDelivery, WebhookSubscription
+
+pytestmark = pytest.mark.django_db
+
+HOOK = "https://93.184.215.14/laurel"  # a public address: no DNS needed
+
+
+def url(organization, page):
+    return f"/organizations/{organization.slug}/settings/{page}"
+
+
+def test_subscribe_shows_the_secret_once(member_login, admin):
+    client = member_login(admin.user)
+    response = client.post(
+        url(admin.organization, "webhooks"),
+        {"url": HOOK, "events": ["credential.issued", "credential.revoked"], "description": "CRM"},
+    )
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    subscription = WebhookSubscription.objects.get()
+    assert subscription.events == ["credential.issued", "credential.revoked"]
+    assert subscription.secret in response.content.decode()
+    listing = client.get(url(admin.organization, "webhooks")).content.decode()
+    assert HOOK in listing and subscription.secret not in listing
+
+
+@pytest.mark.parametrize(
+    "data, field, message",
+    [
+        ({"url": "ftp://example.org/x", "events": ["credential.issued"]}, "url", "http"),
+        ({"url": "http://127.0.0.1:9/x", "events": ["credential.issued"]}, "url", ""),
+        ({"url": HOOK, "events": []}, "events", "at least one event"),
+        ({"url": HOOK, "events": ["credential.stolen"]}, "events", "valid choice"),
+    ],
+)
+def test_a_bad_subscription_keeps_what_was_typed(member_login, owner, data, field, message):
+    response = member_login(owner.user).post(url(owner.organization, "webhooks"), data)
+    assert response.status_code == 400
+    errors = " ".join(response.context["form"].errors[field])
+    assert message in errors
+    body = response.content.decode()
+    assert f'value="{data["url"]}"' in body
+    assert not WebhookSubscription.objects.exists()
+
+
+@pytest.fixture
+def logged(acme):
+    subscription = WebhookSubscription.objects.create(
+        organization=acme, url=HOOK, events=["credential.issued"], secret="s"
+    )
+    failed = WebhookDelivery.objects.create(
+        subscription=subscription,
+        organization=acme,
+        event_id="evt_failed",
+        event="credential.issued",
+        payload={"id": "evt_failed"},
+        status="failed",
+        attempts=8,
+        last_status_code=503,
+        last_error="HTTP 503",
+    )
+    pending = WebhookDelivery.objects.create(
+        subscription=subscription,
+        organization=acme,
+        event_id="evt_pending",
+        event="credential.issued",
+        payload={},
+        attempts=1,
+        last_error="ConnectionError: refused <b>",
+    )
+    return subscription, failed, pending
+
+
+def test_the_delivery_log_shows_each_delivery_with_its_attempts(member_login, issuer, logged):
+    subscription, failed, pending = logged
+    body = (
+        member_login(issuer.user)
+        .get(url(issuer.organization, f"webhooks/{subscription.pk}"))
+        .content.decode()
+    )
+    assert "evt_failed" in body and "HTTP 503" in body and "Failed" in body
+    assert "ConnectionError: refused &lt;b&gt;" in body and "Pending" in body
+
+
+def test_resend_queues_the_delivery_again(member_login, owner, logged):
+    subscription, failed, _ = logged
+    tasks = DBTaskResult.objects.count()
+    response = member_login(owner.user).post(
+        url(owner.organization, f"webhook-deliveries/{failed.pk}/resend")
+    )
+    assert response.status_code == 302
+    assert response["Location"] == url(owner.organization, f"webhooks/{subscription.pk}")
+    failed.refresh_from_db()
+    assert failed.status == "pending"
+    assert DBTaskResult.objects.count() == tasks + 1
+    assert AuditEvent.objects.filter(action="webhook.delivery_resent").count() == 1
+
+
+def test_resending_a_pending_delivery_is_refused_with_a_message(member_login, owner, logged):
+    _, _, pending = logged
+    client = member_login(owner.user)
+    response = client.post(url(owner.organization, f"webhook-deliveries/{pending.pk}/resend"))
+    assert response.status_code == 302
+    assert "still being attempted" in client.get(response["Location"]).content.decode()
+
+
+def test_unsubscribe_removes_it_from_the_list(member_login, admin, logged):
+    subscription, _, _ = logged
+    client = member_login(admin.user)
+    response = client.post(url(admin.organization, f"webhooks/{subscription.pk}/delete"))
+    assert response.status_code == 302
+    page = client.get(url(admin.organization, "webhooks"))
+    assert "removed." in page.content.decode()  # the toast
+    assert page.context["subscriptions"] == []
+    assert "No webhooks yet" in page.content.decode()
+    assert client.get(url(admin.organization, f"webhooks/{subscription.pk}")).status_code == 404
