@@ -4,46 +4,72 @@ Embedded mode (no DATABASE_URL): SQLite in LAUREL_DATA_DIR, secrets generated in
 data directory, emails to the in-app outbox, the django-tasks-db worker beside the web
 server. Production switches: DATABASE_URL, LAUREL_BASE_URL, LAUREL_EMAIL_*, secrets from
 the environment or from *_FILE.
+
+Reading these settings creates nothing on disk: `laurel migrate`, `serve` and `run` make
+the data directory and its secrets (laurel.ops.data_dir). A variable that is set but
+cannot be read (a boolean "ture", a number "ten") is an ImproperlyConfigured naming it.
 """
 
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.bootstrap
+from django.core.exceptions import ImproperlyConfigured
+
+from laurel.ops import data_dir
 
 BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(os.environ.get("LAUREL_DATA_DIR", Path.cwd() / "data")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR = data_dir.location()
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"", "0", "false", "no", "off"}
 
 
 def _env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word not in _TRUE | _FALSE:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is neither true nor false: use 1, true, yes, on "
+            f"or 0, false, no, off."
+        )
+    return word in _TRUE
+
+
+def _env_number(name: str, default: int | float, *, minimum: int | float | None = None):
+    """$NAME as a number of the default's type (int or float), at least `minimum`."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    kind = type(default)
+    try:
+        number = kind(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not {'a whole number' if kind is int else 'a number'}."
+        ) from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name}={value!r} is below {minimum}.")
+    return number
+
+
+def _env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name, default).strip()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} is not one of {', '.join(choices)}.")
+    return value
 
 
 def _secret(name: str) -> str:
-    """A secret from $NAME, from the file named by $NAME_FILE, or generated into DATA_DIR."""
-    if os.environ.get(name):
-        return os.environ[name]
-    if os.environ.get(f"{name}_FILE"):
-        return Path(os.environ[f"{name}_FILE"]).read_text().strip()
-    path = DATA_DIR / "secrets" / name.lower()
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first
-            pass
-        else:
-            with os.fdopen(fd, "w") as fh:
-                fh.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
+    try:
+        return data_dir.secret(name, DATA_DIR)
+    except data_dir.MissingSecret as missing:
+        raise ImproperlyConfigured(str(missing)) from None
 
 
 SECRET_KEY = _secret("LAUREL_SECRET_KEY")
@@ -121,12 +147,13 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------
 # SQLite (embedded) is shared by several web processes and the worker: WAL, a busy
-# timeout, IMMEDIATE write transactions and persistent connections.
+# timeout, IMMEDIATE write transactions and persistent connections. (The test suite's
+# own database names are in tests/settings.py.)
 SQLITE_PATH = DATA_DIR / "laurel.sqlite3"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{SQLITE_PATH}",
-        conn_max_age=int(os.environ.get("LAUREL_CONN_MAX_AGE", "600")),
+        conn_max_age=_env_number("LAUREL_CONN_MAX_AGE", 600, minimum=0),
         conn_health_checks=True,
     )
 }
@@ -141,22 +168,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA busy_timeout=30000;"
         ),
     }
-    # A file (not :memory:) so that threads and subprocesses in tests share it; one per
-    # test process so that concurrent test runs never clobber each other's database.
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
-else:
-    DATABASES["default"]["TEST"] = {"NAME": f"test_laurel_{os.getpid()}"}
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _env_bool(
-        "LAUREL_DB_PREPARED_STATEMENTS", True
-    ):
-        # Parameters bound by the server, and a statement a connection runs a few times
-        # (every issue runs the same dozen) prepared once: PostgreSQL then skips parsing
-        # and planning it (a 1-client issue p50 about 20% lower). Off behind a pooler
-        # that cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
-        DATABASES["default"]["ENGINE"] = "laurel.db.postgresql"  # batches fit 65,535 parameters
-        DATABASES["default"].setdefault("OPTIONS", {}).update(
-            server_side_binding=True, prepare_threshold=5
-        )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _env_bool(
+    "LAUREL_DB_PREPARED_STATEMENTS", True
+):
+    # Parameters bound by the server, and a statement a connection runs a few times
+    # (every issue runs the same dozen) prepared once: PostgreSQL then skips parsing
+    # and planning it (a 1-client issue p50 about 20% lower). Off behind a pooler
+    # that cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
+    DATABASES["default"]["ENGINE"] = "laurel.db.postgresql"  # batches fit 65,535 parameters
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -172,12 +194,12 @@ TASKS = {
 # Without LAUREL_EMAIL_HOST, mail goes to the outbox (EmailDelivery rows) the app shows.
 LAUREL_EMAIL_HOST = os.environ.get("LAUREL_EMAIL_HOST", "")
 EMAIL_HOST = LAUREL_EMAIL_HOST or "localhost"
-EMAIL_PORT = int(os.environ.get("LAUREL_EMAIL_PORT", "25"))
+EMAIL_PORT = _env_number("LAUREL_EMAIL_PORT", 25, minimum=0)
 EMAIL_HOST_USER = os.environ.get("LAUREL_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("LAUREL_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("LAUREL_EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _env_bool("LAUREL_EMAIL_USE_SSL", False)
-EMAIL_TIMEOUT = int(os.environ.get("LAUREL_EMAIL_TIMEOUT", "20"))
+EMAIL_TIMEOUT = _env_number("LAUREL_EMAIL_TIMEOUT", 20, minimum=0)
 DEFAULT_FROM_EMAIL = os.environ.get("LAUREL_FROM_EMAIL", "Laurel <no-reply@laurel.localhost>")
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
@@ -187,10 +209,10 @@ EMAIL_BACKEND = (
 # The outbox: deliveries are marked sent with backend "outbox" and nothing leaves the machine.
 LAUREL_EMAIL_OUTBOX = _env_bool("LAUREL_EMAIL_OUTBOX", not LAUREL_EMAIL_HOST)
 # Our retries (the task backend has none): 1, 2, 4, 8 minutes..., then failed.
-LAUREL_EMAIL_MAX_ATTEMPTS = int(os.environ.get("LAUREL_EMAIL_MAX_ATTEMPTS", "6"))
-LAUREL_EMAIL_RETRY_SECONDS = float(os.environ.get("LAUREL_EMAIL_RETRY_SECONDS", "60"))
+LAUREL_EMAIL_MAX_ATTEMPTS = _env_number("LAUREL_EMAIL_MAX_ATTEMPTS", 6, minimum=0)
+LAUREL_EMAIL_RETRY_SECONDS = _env_number("LAUREL_EMAIL_RETRY_SECONDS", 60.0, minimum=0)
 # A delivery still "sending" after this long was left by a killed worker: queued again.
-LAUREL_EMAIL_STALLED_SECONDS = int(os.environ.get("LAUREL_EMAIL_STALLED_SECONDS", "900"))
+LAUREL_EMAIL_STALLED_SECONDS = _env_number("LAUREL_EMAIL_STALLED_SECONDS", 900, minimum=0)
 
 # --- Cache (rate limits) --------------------------------------------------------------
 CACHES = {
@@ -205,40 +227,46 @@ CACHES = {
 }
 
 # --- Plans and quotas (settings, not constants) ---------------------------------------
-LAUREL_PLAN_QUOTAS = {"free": 1000, "professional": 1000, "enterprise": 5000}
+# Unique recipients per calendar month, per plan: LAUREL_PLAN_QUOTA_FREE, _PROFESSIONAL,
+# _ENTERPRISE (staff can still override one organization's quota).
+LAUREL_PLAN_QUOTAS = {
+    plan: _env_number(f"LAUREL_PLAN_QUOTA_{plan.upper()}", default, minimum=0)
+    for plan, default in {"free": 1000, "professional": 1000, "enterprise": 5000}.items()
+}
 LAUREL_RESEND_COOLDOWN_DAYS = 7
 
 # --- REST API and webhooks ------------------------------------------------------------
 # Requests a minute, per API key and per client IP; counted in the cache (shared by every
 # web process: use Redis, LAUREL_REDIS_URL, when scaled out).
-LAUREL_API_RATE_LIMIT_PER_KEY = int(os.environ.get("LAUREL_API_RATE_LIMIT_PER_KEY", "60"))
-LAUREL_API_RATE_LIMIT_PER_IP = int(os.environ.get("LAUREL_API_RATE_LIMIT_PER_IP", "100"))
+LAUREL_API_RATE_LIMIT_PER_KEY = _env_number("LAUREL_API_RATE_LIMIT_PER_KEY", 60, minimum=0)
+LAUREL_API_RATE_LIMIT_PER_IP = _env_number("LAUREL_API_RATE_LIMIT_PER_IP", 100, minimum=0)
 LAUREL_API_RATE_LIMIT_PERIOD_SECONDS = 60
 # Where the counts live: "database" (an atomic upsert in our own table; exact) or "cache"
 # (the cache's incr: exact with Redis). Redis by default when LAUREL_REDIS_URL is set.
-LAUREL_API_RATE_LIMIT_STORE = os.environ.get(
-    "LAUREL_API_RATE_LIMIT_STORE", "cache" if os.environ.get("LAUREL_REDIS_URL") else "database"
+LAUREL_API_RATE_LIMIT_STORE = _env_choice(
+    "LAUREL_API_RATE_LIMIT_STORE",
+    "cache" if os.environ.get("LAUREL_REDIS_URL") else "database",
+    ("database", "cache"),
 )
 # Behind a load balancer, the client IP is the first X-Forwarded-For address.
 LAUREL_API_TRUST_X_FORWARDED_FOR = _env_bool("LAUREL_API_TRUST_X_FORWARDED_FOR", False)
-LAUREL_API_MAX_BODY_BYTES = int(os.environ.get("LAUREL_API_MAX_BODY_BYTES", str(1024 * 1024)))
+LAUREL_API_MAX_BODY_BYTES = _env_number("LAUREL_API_MAX_BODY_BYTES", 1024 * 1024, minimum=0)
 LAUREL_API_IDEMPOTENCY_TTL_HOURS = 24
-LAUREL_WEBHOOK_TIMEOUT_SECONDS = int(os.environ.get("LAUREL_WEBHOOK_TIMEOUT_SECONDS", "10"))
-LAUREL_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("LAUREL_WEBHOOK_MAX_ATTEMPTS", "8"))
+LAUREL_WEBHOOK_TIMEOUT_SECONDS = _env_number("LAUREL_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=0)
+LAUREL_WEBHOOK_MAX_ATTEMPTS = _env_number("LAUREL_WEBHOOK_MAX_ATTEMPTS", 8, minimum=0)
 # Retries wait base, 2×base, 4×base, ... (capped at six hours).
-LAUREL_WEBHOOK_RETRY_BASE_SECONDS = int(os.environ.get("LAUREL_WEBHOOK_RETRY_BASE_SECONDS", "30"))
+LAUREL_WEBHOOK_RETRY_BASE_SECONDS = _env_number("LAUREL_WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=0)
 # Webhooks go to public addresses only (no loopback, private, link-local...: SSRF); an
 # installation whose receivers live on its own network turns this on.
 LAUREL_WEBHOOK_ALLOW_PRIVATE_TARGETS = _env_bool("LAUREL_WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
 # Workers sweep for expired credentials (credential.expired webhooks) this often; 0 = never.
-LAUREL_EXPIRY_SWEEP_SECONDS = int(os.environ.get("LAUREL_EXPIRY_SWEEP_SECONDS", "300"))
+LAUREL_EXPIRY_SWEEP_SECONDS = _env_number("LAUREL_EXPIRY_SWEEP_SECONDS", 300, minimum=0)
 
 # --- Static files and security --------------------------------------------------------
 STATIC_URL = "/static/"
 # Bootstrap 5 from its XStatic package on PyPI (no CDN, no build step): /static/bootstrap/.
 STATICFILES_DIRS = [("bootstrap", xstatic.pkg.bootstrap.BASE_DIR)]
-STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)  # `laurel collectstatic` fills it; whitenoise wants it
+STATIC_ROOT = DATA_DIR / "static"  # made by data_dir.prepare; `laurel collectstatic` fills it
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

@@ -19,7 +19,7 @@ def bearer_token(request: HttpRequest) -> str | None:
 
 def resolve_actor(request: HttpRequest) -> Actor | None:
     """The Actor of the request's key; None for a missing, malformed, unknown or revoked one."""
-    from laurel.organizations.services import authenticate_api_key
+    from laurel.organizations.api_keys import authenticate_api_key
 
     return authenticate_api_key(raw_key=bearer_token(request), door=Door.API)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from laurel.credentials.services import GROUP_FIELDS
+from laurel.credentials.validation import GROUP_FIELDS
 
 
 def iso(moment: datetime | None) -> str | None:

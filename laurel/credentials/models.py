@@ -55,8 +55,8 @@ class CredentialGroup(models.Model):
     title = models.CharField(max_length=200)
     key = models.CharField(max_length=12, unique=True, default=new_group_key)
     code = models.CharField(max_length=64, blank=True, default="")
-    description = models.TextField(blank=True, default="")
-    criteria = models.TextField(blank=True, default="")
+    description = models.TextField(max_length=5000, blank=True, default="")
+    criteria = models.TextField(max_length=5000, blank=True, default="")
     image = models.URLField(max_length=500, blank=True, default="")
     achievement_type = models.CharField(max_length=40, default="Certificate")
     # [{"name", "url", "description"?, "framework"?, "code"?}]

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from laurel import rows
 from laurel.credentials import validation
+from laurel.credentials.issue_reads import recipient_credentials
 from laurel.credentials.models import Credential, CredentialGroup, StatusList
 from laurel.credentials.rules import (
     PriorCredential,
@@ -81,38 +80,6 @@ def status_list_by_id(list_id: str) -> StatusList | None:
     return StatusList.objects.select_related("organization").filter(list_id=list_id).first()
 
 
-def latest_credential(group: CredentialGroup, email: str, *, exclude_id: str | None = None):
-    """The most recent non-draft credential of `group` for `email`."""
-    queryset = Credential.objects.filter(
-        organization=group.organization_id,
-        group=group,
-        recipient_email_normalized=normalize_email(email),
-    ).exclude(status=Credential.Status.DRAFT)
-    if exclude_id:
-        queryset = queryset.exclude(pk=exclude_id)
-    return queryset.order_by("-created_at", "-issued_on").first()
-
-
-def pending_draft(group: CredentialGroup, email: str, *, exclude_id: str | None = None):
-    queryset = Credential.objects.filter(
-        organization=group.organization_id,
-        group=group,
-        recipient_email_normalized=normalize_email(email),
-        status=Credential.Status.DRAFT,
-    )
-    if exclude_id:
-        queryset = queryset.exclude(pk=exclude_id)
-    return queryset.order_by("-created_at").first()
-
-
-# Hand-written: every issue asks it (see laurel/rows.py).
-_RECIPIENT_CREDENTIALS = (
-    "SELECT id, status, valid_until FROM {table} "
-    "WHERE organization_id = %s AND group_id = %s AND recipient_email_normalized = %s "
-    "AND id <> %s ORDER BY created_at DESC, issued_on DESC"
-)
-
-
 def recipient_check_for(
     group: CredentialGroup,
     email: str,
@@ -125,23 +92,15 @@ def recipient_check_for(
     One query: a recipient has few credentials per group, so all of them are read and the
     latest non-draft one and the latest draft are picked here.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _RECIPIENT_CREDENTIALS.format(
-                table=connection.ops.quote_name(Credential._meta.db_table)
-            ),
-            [group.organization_id, group.pk, normalize_email(email), exclude_id or ""],
-        )
-        found = [
-            rows.converted(Credential, ("id", "status", "valid_until"), row)
-            for row in cursor.fetchall()
-        ]
+    found = recipient_credentials(group, normalize_email(email), exclude_id=exclude_id)
     latest = draft_id = None
-    for credential_id, status, valid_until in found:
-        if status == Credential.Status.DRAFT:
-            draft_id = draft_id or credential_id
+    for credential in found:
+        if credential.status == Credential.Status.DRAFT:
+            draft_id = draft_id or credential.id
         elif latest is None:
-            latest = PriorCredential(id=credential_id, status=status, valid_until=valid_until)
+            latest = PriorCredential(
+                id=credential.id, status=credential.status, valid_until=credential.valid_until
+            )
     return recipient_check(
         latest=latest,
         pending_draft_id=draft_id,

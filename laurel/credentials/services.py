@@ -14,10 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from laurel.credentials import rules, validation
-from laurel.credentials.models import Credential, CredentialGroup, ExpiryUnit
+from laurel.credentials.issue_reads import IssuingContext, lock_for_issuing
+from laurel.credentials.models import Credential, CredentialGroup
 from laurel.credentials.selectors import get_group, recipient_check_for
 from laurel.credentials.signing import signed_document
 from laurel.credentials.status_lists import allocate_slot, set_bit
+from laurel.mail.models import EmailDelivery
+from laurel.mail.services import queue_issuance_email
 from laurel.organizations import audit
 from laurel.organizations.errors import (
     Cooldown,
@@ -25,16 +28,15 @@ from laurel.organizations.errors import (
     EmailsDisabled,
     GroupNotFound,
     InvalidStatus,
+    NoSigningKey,
+    OrganizationNotApproved,
     ValidationError,
 )
 from laurel.organizations.models import Organization, SigningKey
 from laurel.organizations.permissions import Actor, require
-from laurel.organizations.services import (
-    count_recipient,
-    lock_organization,
-    require_issuing_prerequisites,
-)
+from laurel.organizations.quota import count_recipient
 from laurel.organizations.tenancy import get_scoped
+from laurel.vc.errors import VCError
 
 DRAFT_EXISTS = (
     "A draft for this recipient is waiting to be published; publish or delete it, "
@@ -43,66 +45,7 @@ DRAFT_EXISTS = (
 
 # --- groups ----------------------------------------------------------------------------
 
-GROUP_FIELDS = (
-    "title",
-    "code",
-    "description",
-    "criteria",
-    "image",
-    "achievement_type",
-    "skills",
-    "expiry_unit",
-    "expiry_amount",
-    "allow_duplicates",
-    "custom_fields",
-    "default_privacy",
-    "certificate_design",
-    "badge_design",
-)
-
-
-def _clean_group_fields(values: dict, current: CredentialGroup | None = None) -> dict:
-    unknown = set(values) - set(GROUP_FIELDS)
-    if unknown:
-        name = sorted(unknown)[0]
-        raise ValidationError(f"Unknown group field {name!r}.", field=name)
-    clean: dict = {}
-    if "title" in values or current is None:
-        clean["title"] = validation.text(
-            values.get("title"), field="title", max_length=200, required=True
-        )
-    for field, limit in (
-        ("code", 64),
-        ("description", 5000),
-        ("criteria", 5000),
-        ("achievement_type", 40),
-    ):
-        if field in values:
-            clean[field] = validation.text(values[field], field=field, max_length=limit)
-    if clean.get("achievement_type") == "":
-        clean["achievement_type"] = "Certificate"
-    if "image" in values:
-        clean["image"] = validation.url(values["image"], field="image")
-    if "skills" in values:
-        clean["skills"] = validation.skills(values["skills"])
-    if "expiry_unit" in values or "expiry_amount" in values:
-        unit = values.get("expiry_unit", current.expiry_unit if current else ExpiryUnit.NEVER)
-        amount = values.get("expiry_amount", current.expiry_amount if current else None)
-        clean["expiry_unit"], clean["expiry_amount"] = validation.expiry(unit, amount)
-    if "allow_duplicates" in values:
-        if not isinstance(values["allow_duplicates"], bool):
-            raise ValidationError(
-                "allow_duplicates must be true or false.", field="allow_duplicates"
-            )
-        clean["allow_duplicates"] = values["allow_duplicates"]
-    if "custom_fields" in values:
-        clean["custom_fields"] = validation.custom_fields(values["custom_fields"])
-    if "default_privacy" in values:
-        clean["default_privacy"] = validation.privacy(values["default_privacy"], default="public")
-    for field in ("certificate_design", "badge_design"):
-        if field in values:
-            clean[field] = validation.design(values[field], field=field)
-    return clean
+GROUP_FIELDS = validation.GROUP_FIELDS
 
 
 @transaction.atomic
@@ -110,7 +53,7 @@ def create_group(*, actor: Actor, **fields) -> CredentialGroup:
     """A new credential group (the Achievement); fields as in GROUP_FIELDS, title required."""
     require(actor, "manage_groups")
     group = CredentialGroup.objects.create(
-        organization=actor.organization, **_clean_group_fields(fields)
+        organization=actor.organization, **validation.group_fields(fields)
     )
     audit.record(actor, "group.created", group, data={"title": group.title, "key": group.key})
     return group
@@ -121,7 +64,7 @@ def update_group(*, actor: Actor, group_key: str, **fields) -> CredentialGroup:
     """Change a group's fields; credentials already signed keep what they were signed with."""
     require(actor, "manage_groups")
     group = get_group(actor.organization, key=group_key)
-    clean = _clean_group_fields(fields, current=group)
+    clean = validation.group_fields(fields, current=group)
     for field, value in clean.items():
         setattr(group, field, value)
     group.save()
@@ -132,9 +75,44 @@ def update_group(*, actor: Actor, group_key: str, **fields) -> CredentialGroup:
 # --- issuing ---------------------------------------------------------------------------
 
 
+def require_issuing_prerequisites(
+    actor: Actor, context: IssuingContext, action: str = "issue"
+) -> SigningKey:
+    """Approved, an active signing key, a role that may `action` — in that order.
+
+    `context` is what lock_for_issuing read after the lock; returns the key that signs.
+    """
+    if context.organization.status != Organization.Status.APPROVED:
+        raise OrganizationNotApproved()
+    if context.signing_key is None:
+        raise NoSigningKey()
+    require(actor, action)
+    return context.signing_key
+
+
 def _blocked(check: rules.RecipientCheck) -> CredentialExists:
     message = DRAFT_EXISTS if check.state == rules.DRAFT_PENDING else None
     return CredentialExists(message, state=check.state, existing_id=check.existing_id)
+
+
+def _check_and_count(
+    organization: Organization,
+    group: CredentialGroup,
+    email: str,
+    *,
+    now: datetime,
+    exclude_id: str | None = None,
+) -> rules.RecipientCheck:
+    """The recipient check for (group, email) — CredentialExists when it blocks — then the
+    recipient counted against the quota (QuotaExceeded when there is no room). Called with
+    the organization locked, by an issue and by a draft given a new email."""
+    check = recipient_check_for(group, email, now=now, exclude_id=exclude_id)
+    if check.blocked:
+        raise _blocked(check)
+    count_recipient(
+        organization=organization, email_normalized=rules.normalize_email(email), now=now
+    )
+    return check
 
 
 def _dates(group: CredentialGroup, issued_on: datetime, valid_until: datetime | None):
@@ -167,9 +145,9 @@ def issue(
     issued_on / valid_until, when given, override the publish time and the group's policy.
     """
     now = now or timezone.now()
-    organization = lock_organization(actor.organization, group_key=group_key)
-    key = require_issuing_prerequisites(actor, organization, "issue")
-    group = organization.group
+    context = lock_for_issuing(actor.organization, group_key=group_key)
+    key = require_issuing_prerequisites(actor, context, "issue")
+    group = context.group
     if group is None:
         raise GroupNotFound()
     name, email = validation.recipient(recipient_name, recipient_email)
@@ -177,24 +155,18 @@ def issue(
     evidence = validation.url(evidence_url, field="evidence_url")
     chosen_privacy = validation.privacy(privacy, default=group.default_privacy)
     custom_issued_on, custom_valid_until = validation.dates(issued_on, valid_until)
-    custom = custom_issued_on is not None or custom_valid_until is not None
 
-    check = recipient_check_for(group, email, now=now)
-    if check.blocked:
-        raise _blocked(check)
-    count_recipient(
-        organization=organization, email_normalized=rules.normalize_email(email), now=now
-    )
+    check = _check_and_count(context.organization, group, email, now=now)
     start, end = _dates(group, custom_issued_on or now, custom_valid_until)
     credential = Credential(
-        organization=organization,
+        organization=context.organization,
         group=group,
         recipient_name=name,
         recipient_email=email,
         recipient_email_normalized=rules.normalize_email(email),
         issued_on=start,
         valid_until=end,
-        custom_dates=custom,
+        custom_dates=custom_issued_on is not None or custom_valid_until is not None,
         privacy=chosen_privacy,
         evidence_url=evidence,
         custom_attributes=attributes,
@@ -203,12 +175,16 @@ def issue(
     issued = {"state": check.state, "draft": draft, "supersedes": check.supersedes_id}
     if draft:
         credential.save()
-        audit.record(actor, "credential.issued", credential, data=issued, organization=organization)
+        _record(actor, context, [("credential.issued", credential, issued)])
     else:  # signed before it is stored: one INSERT, no UPDATE
-        _publish(actor, credential, key=key, now=now, issued=issued)
+        _publish(actor, context, credential, key=key, now=now, issued=issued)
     return credential
 
 
+# --- changing a credential -------------------------------------------------------------
+
+# What a draft may change; a published credential may change its valid_until alone, a
+# revoked one nothing (update_credential).
 DRAFT_FIELDS = (
     "recipient_name",
     "recipient_email",
@@ -221,31 +197,49 @@ DRAFT_FIELDS = (
 
 
 @transaction.atomic
-def update_draft(
+def update_credential(
     *, actor: Actor, credential_id: str, now: datetime | None = None, **changes
 ) -> Credential:
-    """Change a draft (fields in DRAFT_FIELDS). A new email is checked and counted again."""
-    require(actor, "update_draft")
+    """Change a credential; what may change depends on its status, decided here for every
+    door (API dialects, web form):
+
+    - a draft: any of DRAFT_FIELDS (a new email is checked and counted again);
+    - a published credential: `valid_until` alone (None = never expires), signed again;
+    - anything else, or a revoked credential: InvalidStatus.
+    """
     unknown = set(changes) - set(DRAFT_FIELDS)
     if unknown:
         name = sorted(unknown)[0]
         raise ValidationError(f"A draft has no field {name!r} to change.", field=name)
     now = now or timezone.now()
-    organization = lock_organization(actor.organization)
-    credential = _locked_credential(organization, credential_id)
-    if credential.status != Credential.Status.DRAFT:
+    context = lock_for_issuing(actor.organization)
+    credential = _locked_credential(context.organization, credential_id)
+    if credential.status == Credential.Status.DRAFT:
+        require(actor, "update_draft")
+        _edit_draft(actor, context, credential, changes, now=now)
+    elif set(changes) == {"valid_until"}:
+        key = require_issuing_prerequisites(actor, context, "publish")
+        if credential.status != Credential.Status.PUBLISHED:
+            raise InvalidStatus(
+                f"Only a published credential's expiry can change; this one is {credential.status}."
+            )
+        _change_expiry(actor, credential, changes["valid_until"], key=key, now=now)
+    else:
         raise InvalidStatus(f"Only drafts can be edited; this credential is {credential.status}.")
+    return credential
+
+
+def _edit_draft(
+    actor: Actor, context: IssuingContext, credential: Credential, changes: dict, *, now
+) -> None:
     group = credential.group
     name, email = validation.recipient(
         changes.get("recipient_name", credential.recipient_name),
         changes.get("recipient_email", credential.recipient_email),
     )
     if rules.normalize_email(email) != credential.recipient_email_normalized:
-        check = recipient_check_for(group, email, now=now, exclude_id=credential.id)
-        if check.blocked:
-            raise _blocked(check)
-        count_recipient(
-            organization=organization, email_normalized=rules.normalize_email(email), now=now
+        check = _check_and_count(
+            context.organization, group, email, now=now, exclude_id=credential.id
         )
         credential.supersedes_id = check.supersedes_id
     credential.recipient_name, credential.recipient_email = name, email
@@ -267,7 +261,31 @@ def update_draft(
         credential.issued_on, credential.valid_until = _dates(group, start or now, end)
     credential.save()
     audit.record(actor, "credential.draft_updated", credential, data={"fields": sorted(changes)})
-    return credential
+
+
+def _change_expiry(
+    actor: Actor, credential: Credential, valid_until, *, key: SigningKey, now: datetime
+) -> None:
+    """Set when a published credential expires (None = never) and sign it again."""
+    valid_until = validation.moment(valid_until, field="valid_until")
+    if valid_until is not None and valid_until <= credential.issued_on:
+        raise ValidationError(
+            "valid_until must be after the credential was issued.", field="valid_until"
+        )
+    before = credential.valid_until
+    credential.valid_until = valid_until
+    credential.custom_dates = True
+    credential.document = _sign(credential, key=key, now=now)
+    credential.save()
+    audit.record(
+        actor,
+        "credential.expiry_changed",
+        credential,
+        data={
+            "before": before.isoformat() if before else None,
+            "after": valid_until.isoformat() if valid_until else None,
+        },
+    )
 
 
 @transaction.atomic
@@ -290,19 +308,20 @@ def delete_draft(*, actor: Actor, credential_id: str) -> None:
 def publish(*, actor: Actor, credential_id: str, now: datetime | None = None) -> Credential:
     """Sign a draft and publish it: dates, status-list slot, signed document, email."""
     now = now or timezone.now()
-    organization = lock_organization(actor.organization)
-    credential = _locked_credential(organization, credential_id)
-    key = require_issuing_prerequisites(actor, organization, "publish")
+    context = lock_for_issuing(actor.organization)
+    credential = _locked_credential(context.organization, credential_id)
+    key = require_issuing_prerequisites(actor, context, "publish")
     if credential.status != Credential.Status.DRAFT:
         raise InvalidStatus(
             f"Only drafts can be published; this credential is {credential.status}."
         )
-    _publish(actor, credential, key=key, now=now)
+    _publish(actor, context, credential, key=key, now=now)
     return credential
 
 
 def _publish(
     actor: Actor,
+    context: IssuingContext,
     credential: Credential,
     *,
     key: SigningKey,
@@ -311,20 +330,19 @@ def _publish(
 ) -> None:
     """Sign and store `credential`; `issued` (the issue's audit data) when it is not
     stored yet, being issued and published at once."""
-    # The group and the key belong to the credential's (locked) organization: give them
-    # that row, so signing does not read it again for the DID and the achievement id.
-    credential.group.organization = credential.organization
-    key.organization = credential.organization
+    # The group and the key belong to the locked organization: give them that row, so
+    # signing does not read it again for the DID and the achievement id.
+    credential.group.organization = context.organization
+    key.organization = context.organization
     if not credential.custom_dates:
         credential.issued_on, credential.valid_until = _dates(credential.group, now, None)
-    _retire_superseded(actor, credential, now=now)
+    _retire_superseded(actor, context, credential, now=now)
     credential.status_list, credential.status_list_index = allocate_slot(
-        credential.organization, now=now
+        context.organization, now=now
     )
     credential.status = Credential.Status.PUBLISHED
     credential.document = _sign(credential, key=key, now=now)
     credential.save()
-    # With the credential's (locked) organization row: it knows whether webhooks listen.
     published = {
         "status_list": credential.status_list.list_id,
         "index": credential.status_list_index,
@@ -332,13 +350,21 @@ def _publish(
     events = [("credential.published", credential, published)]
     if issued is not None:
         events.insert(0, ("credential.issued", credential, issued))
-    audit.record_many(actor, events, organization=credential.organization)
-    from laurel.mail.services import queue_issuance_email
-
+    _record(actor, context, events)
     queue_issuance_email(credential=credential)
 
 
-def _retire_superseded(actor: Actor, credential: Credential, *, now: datetime) -> None:
+def _record(actor: Actor, context: IssuingContext, events: list) -> None:
+    """Audit events of the issue path, with what the context knows (whether webhooks
+    listen: the webhook announcer then asks nothing when nobody does)."""
+    audit.record_many(
+        actor, events, organization=context.organization, webhooks_listen=context.webhooks_listen
+    )
+
+
+def _retire_superseded(
+    actor: Actor, context: IssuingContext, credential: Credential, *, now: datetime
+) -> None:
     """A renewal of a still-valid time-bound credential revokes it (reason: superseded)."""
     if credential.supersedes_id is None:
         return
@@ -346,10 +372,10 @@ def _retire_superseded(actor: Actor, credential: Credential, *, now: datetime) -
     if old is None:  # deleted since the check (a draft, say): nothing to retire
         return
     if old.status == Credential.Status.PUBLISHED and not old.is_expired(now):
-        _revoke(actor, old, reason=rules.SUPERSEDED_REASON, now=now)
+        _revoke(actor, old, reason=rules.SUPERSEDED_REASON, now=now, context=context)
 
 
-# --- revoke, expiry, resend ------------------------------------------------------------
+# --- revoke, resend --------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -358,7 +384,9 @@ def revoke(
 ) -> Credential:
     """Revoke a published credential (Owner/Admin): its status-list bit is set at once."""
     require(actor, "revoke")
-    reason = validation.text(reason, field="reason", max_length=500)
+    reason = validation.text(
+        reason, field="reason", max_length=validation.max_length(Credential, "revocation_reason")
+    )
     credential = _locked_credential(actor.organization, credential_id)
     if credential.status != Credential.Status.PUBLISHED:
         raise InvalidStatus(
@@ -368,57 +396,30 @@ def revoke(
     return credential
 
 
-def _revoke(actor: Actor, credential: Credential, *, reason: str, now: datetime) -> None:
+def _revoke(
+    actor: Actor,
+    credential: Credential,
+    *,
+    reason: str,
+    now: datetime,
+    context: IssuingContext | None = None,
+) -> None:
     credential.status = Credential.Status.REVOKED
     credential.revoked_at = now
     credential.revocation_reason = reason
     credential.save(update_fields=["status", "revoked_at", "revocation_reason", "updated_at"])
     if credential.status_list_id is not None:
         set_bit(credential.status_list, credential.status_list_index, True, now=now)
-    audit.record(actor, "credential.revoked", credential, data={"reason": reason})
-
-
-@transaction.atomic
-def update_expiry(
-    *, actor: Actor, credential_id: str, valid_until: datetime | None, now: datetime | None = None
-) -> Credential:
-    """Set when a published credential expires (None = never) and sign it again."""
-    now = now or timezone.now()
-    organization = lock_organization(actor.organization)
-    credential = _locked_credential(organization, credential_id)
-    key = require_issuing_prerequisites(actor, organization, "publish")
-    if credential.status != Credential.Status.PUBLISHED:
-        raise InvalidStatus(
-            f"Only a published credential's expiry can change; this one is {credential.status}."
-        )
-    valid_until = validation.moment(valid_until, field="valid_until")
-    if valid_until is not None and valid_until <= credential.issued_on:
-        raise ValidationError(
-            "valid_until must be after the credential was issued.", field="valid_until"
-        )
-    before = credential.valid_until
-    credential.valid_until = valid_until
-    credential.custom_dates = True
-    credential.document = _sign(credential, key=key, now=now)
-    credential.save()
-    audit.record(
-        actor,
-        "credential.expiry_changed",
-        credential,
-        data={
-            "before": before.isoformat() if before else None,
-            "after": valid_until.isoformat() if valid_until else None,
-        },
-    )
-    return credential
+    event = [("credential.revoked", credential, {"reason": reason})]
+    if context is not None:  # a renewal: the issue's context knows who listens
+        _record(actor, context, event)
+    else:
+        audit.record_many(actor, event)
 
 
 @transaction.atomic
 def resend_email(*, actor: Actor, credential_id: str, now: datetime | None = None):
     """Send the issuance email again (Owner/Admin); once a week unless the last one failed."""
-    from laurel.mail.models import EmailDelivery
-    from laurel.mail.services import queue_issuance_email
-
     require(actor, "resend_email")
     now = now or timezone.now()
     credential = _locked_credential(actor.organization, credential_id)
@@ -448,8 +449,6 @@ def resend_email(*, actor: Actor, credential_id: str, now: datetime | None = Non
 
 def _sign(credential: Credential, *, key: SigningKey, now: datetime) -> dict:
     """The signed document; what laurel.vc refuses becomes a one-line validation error."""
-    from laurel.vc.errors import VCError
-
     try:
         return signed_document(credential, key=key, now=now)
     except VCError as error:

@@ -1,4 +1,8 @@
-"""Turn what a front door received into clean values, or a ValidationError naming the field."""
+"""Turn what a front door received into clean values, or a ValidationError naming the field.
+
+Lengths are the columns' own (`max_length(Model, field)`), written once on the models, so
+that the services, the API and the web forms refuse the same values.
+"""
 
 from __future__ import annotations
 
@@ -7,23 +11,37 @@ from datetime import UTC, datetime
 
 from django.core import exceptions as django_exceptions
 from django.core.validators import URLValidator, validate_email
+from django.db import models
 
-from laurel.credentials.models import CredentialGroup, ExpiryUnit, Privacy
+from laurel.credentials.models import Credential, CredentialGroup, ExpiryUnit, Privacy
 from laurel.organizations.errors import MissingRecipient, ValidationError
+
+
+def max_length(model: type[models.Model], field: str) -> int:
+    """The size of `model`'s `field` column: the one place each limit is written."""
+    return model._meta.get_field(field).max_length
+
 
 CUSTOM_FIELD = re.compile(r"^custom_[A-Za-z0-9_]{1,60}$")
 _url = URLValidator(schemes=["http", "https"])
 
+# The URL columns' size (Django's URL check allows 2048); URLs kept inside JSON (skills)
+# get the same limit.
+URL_MAX_LENGTH = max_length(Credential, "evidence_url")
+# RFC 5321's limit, and the columns' (Django's check allows 320).
+EMAIL_MAX_LENGTH = max_length(Credential, "recipient_email")
+RECIPIENT_NAME_MAX_LENGTH = max_length(Credential, "recipient_name")
+# Inside a group's skills (JSON, no column of their own).
+SKILL_NAME_MAX_LENGTH = 200
+SKILL_TEXT_MAX_LENGTH = 500
 
-URL_MAX_LENGTH = 500
 
-
-def url(value, *, field: str) -> str:
+def url(value, *, field: str, max_length: int = URL_MAX_LENGTH) -> str:
     value = (value or "").strip()
     if not value:
         return ""
-    if len(value) > URL_MAX_LENGTH:  # the columns' size (Django's URL check allows 2048)
-        raise ValidationError(f"{field} is longer than {URL_MAX_LENGTH} characters.", field=field)
+    if len(value) > max_length:
+        raise ValidationError(f"{field} is longer than {max_length} characters.", field=field)
     try:
         _url(value)
     except django_exceptions.ValidationError:
@@ -53,20 +71,21 @@ def recipient(name, email) -> tuple[str, str]:
     ):
         raise MissingRecipient()
     name = name.strip()
-    if len(name) > 200:
+    if len(name) > RECIPIENT_NAME_MAX_LENGTH:
         raise ValidationError(
-            "The recipient's name is longer than 200 characters.", field="recipient.name"
+            f"The recipient's name is longer than {RECIPIENT_NAME_MAX_LENGTH} characters.",
+            field="recipient.name",
         )
     return name, email_address(email, field="recipient.email")
 
 
-def email_address(email, *, field: str) -> str:
+def email_address(email, *, field: str, max_length: int = EMAIL_MAX_LENGTH) -> str:
     """A recipient's email address, stripped; a ValidationError naming `field` otherwise."""
     if not isinstance(email, str) or not email.strip():
         raise ValidationError(f"{field} is required: the recipient's email address.", field=field)
     email = email.strip()
-    if len(email) > 254:  # RFC 5321's limit, and the column's (Django's check allows 320)
-        raise ValidationError(f"{field} is longer than 254 characters.", field=field)
+    if len(email) > max_length:
+        raise ValidationError(f"{field} is longer than {max_length} characters.", field=field)
     try:
         validate_email(email)
     except django_exceptions.ValidationError:
@@ -179,14 +198,21 @@ def skills(values) -> list[dict]:
         if not isinstance(skill, dict):
             raise ValidationError(f"{field} must be an object with a name and a url.", field=field)
         item = {
-            "name": text(skill.get("name"), field=f"{field}.name", max_length=200, required=True),
+            "name": text(
+                skill.get("name"),
+                field=f"{field}.name",
+                max_length=SKILL_NAME_MAX_LENGTH,
+                required=True,
+            ),
             "url": url(skill.get("url"), field=f"{field}.url"),
         }
         if not item["url"]:
             raise ValidationError(f"{field}.url is required.", field=f"{field}.url")
         for extra in ("description", "framework", "code"):
             if skill.get(extra):
-                item[extra] = text(skill.get(extra), field=f"{field}.{extra}", max_length=500)
+                item[extra] = text(
+                    skill.get(extra), field=f"{field}.{extra}", max_length=SKILL_TEXT_MAX_LENGTH
+                )
         clean.append(item)
     return clean
 
@@ -197,3 +223,67 @@ def design(value, *, field: str) -> dict:
     if not isinstance(value, dict):
         raise ValidationError(f"{field} must be an object.", field=field)
     return value
+
+
+# --- groups: every field ------------------------------------------------------------
+
+GROUP_FIELDS = (
+    "title",
+    "code",
+    "description",
+    "criteria",
+    "image",
+    "achievement_type",
+    "skills",
+    "expiry_unit",
+    "expiry_amount",
+    "allow_duplicates",
+    "custom_fields",
+    "default_privacy",
+    "certificate_design",
+    "badge_design",
+)
+
+
+def _group_limit(field: str) -> int:
+    return max_length(CredentialGroup, field)
+
+
+def group_fields(values: dict, *, current: CredentialGroup | None = None) -> dict:
+    """A group's fields as stored (those in GROUP_FIELDS; a new group needs a title)."""
+    unknown = set(values) - set(GROUP_FIELDS)
+    if unknown:
+        name = sorted(unknown)[0]
+        raise ValidationError(f"Unknown group field {name!r}.", field=name)
+    clean: dict = {}
+    if "title" in values or current is None:
+        clean["title"] = text(
+            values.get("title"), field="title", max_length=_group_limit("title"), required=True
+        )
+    for field in ("code", "description", "criteria", "achievement_type"):
+        if field in values:
+            clean[field] = text(values[field], field=field, max_length=_group_limit(field))
+    if clean.get("achievement_type") == "":
+        clean["achievement_type"] = "Certificate"
+    if "image" in values:
+        clean["image"] = url(values["image"], field="image", max_length=_group_limit("image"))
+    if "skills" in values:
+        clean["skills"] = skills(values["skills"])
+    if "expiry_unit" in values or "expiry_amount" in values:
+        unit = values.get("expiry_unit", current.expiry_unit if current else ExpiryUnit.NEVER)
+        amount = values.get("expiry_amount", current.expiry_amount if current else None)
+        clean["expiry_unit"], clean["expiry_amount"] = expiry(unit, amount)
+    if "allow_duplicates" in values:
+        if not isinstance(values["allow_duplicates"], bool):
+            raise ValidationError(
+                "allow_duplicates must be true or false.", field="allow_duplicates"
+            )
+        clean["allow_duplicates"] = values["allow_duplicates"]
+    if "custom_fields" in values:
+        clean["custom_fields"] = custom_fields(values["custom_fields"])
+    if "default_privacy" in values:
+        clean["default_privacy"] = privacy(values["default_privacy"], default="public")
+    for field in ("certificate_design", "badge_design"):
+        if field in values:
+            clean[field] = design(values[field], field=field)
+    return clean

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 
 from laurel.mail.models import EmailDelivery
+from laurel.mail.tasks import send_email
 from laurel.tasks import enqueue_on_commit
 
 KIND = "invitation"
@@ -53,7 +54,5 @@ def queue_invitation_email(*, invitation, token: str) -> EmailDelivery | None:
         body_text=text,
         body_html=html,
     )
-    from laurel.mail.tasks import send_email
-
     enqueue_on_commit(send_email, delivery.id)
     return delivery

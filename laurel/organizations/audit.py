@@ -13,7 +13,9 @@ from laurel import rows
 from laurel.organizations.models import AuditEvent
 from laurel.organizations.permissions import Actor
 
-# Sent with `event` (the AuditEvent just written) for each event.
+# Sent with `event` (the AuditEvent just written) for each event, and `webhooks_listen`:
+# whether a live webhook subscription exists, when the service read it with its lock
+# (laurel.credentials.issue_reads.IssuingContext), else None (the listener asks).
 recorded = Signal()
 
 
@@ -25,14 +27,18 @@ def record(
 
 
 def record_many(
-    actor: Actor, events: list[tuple[str, object, dict | None]], *, organization=None
+    actor: Actor,
+    events: list[tuple[str, object, dict | None]],
+    *,
+    organization=None,
+    webhooks_listen: bool | None = None,
 ) -> list[AuditEvent]:
     """Write several AuditEvents (action, object, data) of one actor in one INSERT (their
     ids stay unread: nothing refers to an audit event)."""
     written = [_event(actor, action, obj, data, organization) for action, obj, data in events]
     rows.insert(written)
     for event in written:
-        recorded.send(sender=AuditEvent, event=event)
+        recorded.send(sender=AuditEvent, event=event, webhooks_listen=webhooks_listen)
     return written
 
 

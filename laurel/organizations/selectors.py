@@ -37,6 +37,18 @@ def actor_for_user(*, user, organization: Organization, door: str = Door.WEB) ->
     return Actor(organization=membership.organization, role=membership.role, user=user, door=door)
 
 
+def lock_organization(organization: Organization) -> Organization:
+    """The organization row, locked until this transaction ends (SELECT ... FOR UPDATE on
+    PostgreSQL; SQLite's IMMEDIATE write transaction already serializes writers).
+
+    What must be read with the lock held is read after it, in its own statement: a
+    statement that waited for the lock still sees the other tables as they were when it
+    started. The issue path has its own lock that reads its context after it
+    (laurel.credentials.issue_reads.lock_for_issuing).
+    """
+    return Organization.objects.select_for_update().get(pk=organization.pk)
+
+
 def organizations_for_user(user) -> list[Organization]:
     return list(Organization.objects.filter(memberships__user=user).order_by("name"))
 

@@ -12,6 +12,7 @@ from laurel.organizations.permissions import Actor, require
 from laurel.organizations.tenancy import get_scoped, scoped
 from laurel.tasks import enqueue_on_commit
 from laurel.webhooks.models import WebhookDelivery, WebhookSubscription
+from laurel.webhooks.tasks import deliver_webhook
 
 
 def active_subscriptions(organization) -> list[WebhookSubscription]:
@@ -64,7 +65,5 @@ def resend_delivery(*, actor: Actor, delivery_id: int) -> WebhookDelivery:
         delivery,
         data={"event": delivery.event, "event_id": delivery.event_id},
     )
-    from laurel.webhooks.tasks import deliver_webhook
-
     enqueue_on_commit(deliver_webhook, delivery.pk)
     return delivery

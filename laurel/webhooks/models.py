@@ -25,6 +25,11 @@ class Event(models.TextChoices):
     BULK_JOB_COMPLETED = "bulk_job.completed", "Bulk job completed"
 
 
+def event_payload(event_id: str, event: str, data: dict) -> dict:
+    """What a delivery POSTs: the event's id, type, time and data."""
+    return {"id": event_id, "type": event, "created": timezone.now().isoformat(), "data": data}
+
+
 def new_subscription_id() -> str:
     return "wh_" + secrets.token_urlsafe(12)
 

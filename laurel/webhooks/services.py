@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from urllib.parse import urlsplit
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from laurel.api.representations import credential_representation
+from laurel.credentials.validation import max_length
 from laurel.organizations.errors import ValidationError
 from laurel.organizations.permissions import Actor, require
 from laurel.organizations.tenancy import get_scoped
 from laurel.tasks import enqueue_on_commit
-from laurel.webhooks.models import Event, WebhookDelivery, WebhookSubscription
+from laurel.webhooks import expiry, tasks
+from laurel.webhooks.models import Event, WebhookDelivery, WebhookSubscription, event_payload
 from laurel.webhooks.signing import new_secret
 from laurel.webhooks.targets import PrivateTarget, refuse_private_host
 
 EVENTS = [choice.value for choice in Event]
+URL_MAX_LENGTH = max_length(WebhookSubscription, "url")
+DESCRIPTION_MAX_LENGTH = max_length(WebhookSubscription, "description")
 
 
 def _clean_url(url: str) -> str:
@@ -27,7 +33,12 @@ def _clean_url(url: str) -> str:
     except ValueError:  # "http://[::1" and the like
         parts = urlsplit("")
     spaced = any(char.isspace() or ord(char) < 32 for char in url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname or len(url) > 500 or spaced:
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or len(url) > URL_MAX_LENGTH
+        or spaced
+    ):
         raise ValidationError(
             "The webhook URL must be an absolute http:// or https:// URL.", field="url"
         )
@@ -68,7 +79,7 @@ def subscribe(
             organization=actor.organization,
             url=url,
             events=events,
-            description=(description or "")[:200],
+            description=(description or "")[:DESCRIPTION_MAX_LENGTH],
             secret=new_secret(),
         )
 
@@ -95,10 +106,6 @@ def _subscribers(organization_id: int, event: str) -> list[WebhookSubscription]:
     return [subscription for subscription in subscriptions if event in subscription.events]
 
 
-def _payload(event_id: str, event: str, data: dict) -> dict:
-    return {"id": event_id, "type": event, "created": timezone.now().isoformat(), "data": data}
-
-
 def emit(
     event: str,
     *,
@@ -118,7 +125,7 @@ def emit(
     if not subscriptions:
         return 0
     event_id = "evt_" + secrets.token_urlsafe(16)
-    payload = _payload(event_id, event, data() if callable(data) else data)
+    payload = event_payload(event_id, event, data() if callable(data) else data)
     deliveries = WebhookDelivery.objects.bulk_create(
         WebhookDelivery(
             subscription=subscription,
@@ -137,8 +144,6 @@ def emit(
 
 def emit_credential_event(event: str, credential) -> int:
     """`emit` for a credential: the payload's data is the credential as the API shows it."""
-    from laurel.api.representations import credential_representation
-
     return emit(
         event,
         organization_id=credential.organization_id,
@@ -147,58 +152,14 @@ def emit_credential_event(event: str, credential) -> int:
     )
 
 
-def _enqueue_delivery(delivery_id: int, run_after=None) -> None:
-    from laurel.webhooks.tasks import deliver_webhook
-
-    enqueue_on_commit(deliver_webhook, delivery_id, run_after=run_after)
+def _enqueue_delivery(delivery_id: int) -> None:
+    enqueue_on_commit(tasks.deliver_webhook, delivery_id)
 
 
-def announce_expired_credentials(now=None) -> int:
-    """Emit `credential.expired` for credentials that expired since each subscription began.
+def announce_expired_credentials(now: datetime | None = None) -> int:
+    """Emit `credential.expired` for credentials that expired since each subscription began
+    (what workers run every LAUREL_EXPIRY_SWEEP_SECONDS; `laurel announce_expired` by hand).
 
     Safe to run as often as wanted: a credential's expiry is announced once per subscription.
     """
-    from laurel.credentials.models import Credential
-
-    now = now or timezone.now()
-    announced = 0
-    for subscription in WebhookSubscription.objects.filter(deleted_at__isnull=True):
-        if Event.CREDENTIAL_EXPIRED not in subscription.events:
-            continue
-        already = WebhookDelivery.objects.filter(
-            subscription=subscription, event=Event.CREDENTIAL_EXPIRED
-        ).values("credential_id")
-        expired = (
-            Credential.objects.filter(
-                organization_id=subscription.organization_id,
-                status=Credential.Status.PUBLISHED,
-                valid_until__lte=now,
-                valid_until__gt=subscription.created_at,
-            )
-            .exclude(pk__in=already)
-            .select_related("group", "organization", "supersedes")
-        )
-        for credential in expired.iterator():
-            announced += _announce_expiry(subscription, credential)
-    return announced
-
-
-def _announce_expiry(subscription: WebhookSubscription, credential) -> int:
-    from laurel.api.representations import credential_representation
-
-    event_id = "evt_" + secrets.token_urlsafe(16)
-    data = {"credential": credential_representation(credential)}
-    try:
-        with transaction.atomic():
-            delivery = WebhookDelivery.objects.create(
-                subscription=subscription,
-                organization_id=subscription.organization_id,
-                event_id=event_id,
-                event=Event.CREDENTIAL_EXPIRED,
-                credential_id=credential.pk,
-                payload=_payload(event_id, Event.CREDENTIAL_EXPIRED, data),
-            )
-            _enqueue_delivery(delivery.pk)
-    except IntegrityError:  # a concurrent sweep announced it first
-        return 0
-    return 1
+    return expiry.announce_expired_credentials(now=now, enqueue_delivery=_enqueue_delivery)

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from django.dispatch import receiver
 
+from laurel.credentials.models import Credential
 from laurel.organizations.audit import recorded
 from laurel.organizations.models import AuditEvent
-from laurel.webhooks.models import Event
+from laurel.webhooks.models import Event, WebhookSubscription
+from laurel.webhooks.services import emit, emit_credential_event
 
 CREDENTIAL_ACTIONS = {
     "credential.issued": Event.CREDENTIAL_ISSUED,
@@ -19,14 +21,14 @@ BULK_JOB_COMPLETED = "bulk_job.completed"
 
 
 @receiver(recorded, sender=AuditEvent, dispatch_uid="laurel.webhooks.audit")
-def announce_audited_change(sender, event: AuditEvent, **kwargs) -> None:
+def announce_audited_change(
+    sender, event: AuditEvent, webhooks_listen: bool | None = None, **kwargs
+) -> None:
     if event.organization_id is None:
         return
     if event.action in CREDENTIAL_ACTIONS:
-        _announce_credential(event)
+        _announce_credential(event, webhooks_listen)
     elif event.action == BULK_JOB_COMPLETED:
-        from laurel.webhooks.services import emit
-
         emit(
             Event.BULK_JOB_COMPLETED,
             organization_id=event.organization_id,
@@ -34,17 +36,9 @@ def announce_audited_change(sender, event: AuditEvent, **kwargs) -> None:
         )
 
 
-def _announce_credential(audit_event: AuditEvent) -> None:
-    from laurel.credentials.models import Credential
-    from laurel.webhooks.models import WebhookSubscription
-    from laurel.webhooks.services import emit_credential_event
-
-    # Recorded with the organization row its service locked (lock_organization): that row
-    # says whether anyone listens. Otherwise one indexed query asks.
-    organization = (
-        audit_event.organization if AuditEvent.organization.is_cached(audit_event) else None
-    )
-    listening = getattr(organization, "has_webhooks", None)
+def _announce_credential(audit_event: AuditEvent, listening: bool | None) -> None:
+    # The issue path says whether anyone listens (it read it with its lock); otherwise one
+    # indexed query asks.
     if listening is None:
         listening = WebhookSubscription.objects.filter(
             organization_id=audit_event.organization_id, deleted_at__isnull=True

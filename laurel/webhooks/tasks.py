@@ -1,153 +1,48 @@
-"""Delivering one webhook: claim it, POST it signed, log the outcome, retry with backoff."""
+"""Background tasks for webhooks. They take ids (or nothing), are safe to run twice, and
+call the work in laurel.webhooks.delivery and laurel.webhooks.expiry."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
+from datetime import datetime
 
-import requests
-from django.conf import settings
-from django.core.cache import cache
-from django.db.models import F
-from django.utils import timezone
 from django_tasks import task
 
-from laurel.tasks import enqueue_on_commit, retry_at
-from laurel.webhooks.models import WebhookDelivery
-from laurel.webhooks.signing import signature_header
-from laurel.webhooks.targets import PrivateTarget, delivery_session, refuse_private_host
-
-USER_AGENT = "Laurel-Webhooks/1"
-
-
-@dataclass(frozen=True)
-class Outcome:
-    status_code: int | None
-    error: str
-    final: bool = False  # no point in another attempt
-
-    @property
-    def delivered(self) -> bool:
-        return self.status_code is not None and 200 <= self.status_code < 300
-
-
-def delivery_body(payload: dict) -> bytes:
-    """The exact bytes sent (and signed): compact JSON, stable across retries."""
-    return json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
-
-
-def _claim(delivery_id: int) -> WebhookDelivery | None:
-    """Take the delivery for one attempt, or None if it is done or another worker has it.
-
-    A conditional UPDATE is the lock: it also pushes next_attempt_at past the HTTP timeout,
-    so a second copy of this task finds nothing to do while the first one is sending.
-    """
-    now = timezone.now()
-    lease = timedelta(seconds=settings.LAUREL_WEBHOOK_TIMEOUT_SECONDS + 30)
-    claimed = WebhookDelivery.objects.filter(
-        pk=delivery_id,
-        status=WebhookDelivery.Status.PENDING,
-        next_attempt_at__lte=now,
-        subscription__deleted_at__isnull=True,
-    ).update(attempts=F("attempts") + 1, last_attempt_at=now, next_attempt_at=now + lease)
-    if not claimed:
-        return None
-    return WebhookDelivery.objects.select_related("subscription").get(pk=delivery_id)
-
-
-def _post(delivery: WebhookDelivery) -> Outcome:
-    body = delivery_body(delivery.payload)
-    headers = {
-        "Content-Type": "application/json",
-        "User-Agent": USER_AGENT,
-        "X-Laurel-Event": delivery.event,
-        "X-Laurel-Delivery": delivery.event_id,
-        "X-Laurel-Signature": signature_header(delivery.subscription.secret, body),
-    }
-    url = delivery.subscription.url
-    try:
-        parts = urlsplit(url)
-        refuse_private_host(parts.hostname or "", parts.port)
-        with delivery_session() as session:
-            response = session.post(
-                url,
-                data=body,
-                headers=headers,
-                timeout=settings.LAUREL_WEBHOOK_TIMEOUT_SECONDS,
-                allow_redirects=False,  # a redirect is an answer, never followed (SSRF)
-            )
-    except PrivateTarget as exc:  # never retried: the target is not allowed
-        return Outcome(status_code=None, error=f"Refused: {exc}"[:500], final=True)
-    except (requests.RequestException, ValueError) as exc:
-        return Outcome(status_code=None, error=f"{type(exc).__name__}: {exc}"[:500])
-    error = "" if 200 <= response.status_code < 300 else f"HTTP {response.status_code}"
-    return Outcome(status_code=response.status_code, error=error)
-
-
-def _record(delivery: WebhookDelivery, outcome: Outcome) -> None:
-    delivery.last_status_code = outcome.status_code
-    delivery.last_error = outcome.error
-    if outcome.delivered:
-        delivery.status = WebhookDelivery.Status.DELIVERED
-        delivery.delivered_at = timezone.now()
-    elif outcome.final or delivery.attempts >= settings.LAUREL_WEBHOOK_MAX_ATTEMPTS:
-        delivery.status = WebhookDelivery.Status.FAILED
-    else:
-        delivery.next_attempt_at = retry_at(
-            delivery.attempts, base_seconds=settings.LAUREL_WEBHOOK_RETRY_BASE_SECONDS
-        )
-        enqueue_on_commit(deliver_webhook, delivery.pk, run_after=delivery.next_attempt_at)
-    delivery.save(
-        update_fields=[
-            "status",
-            "last_status_code",
-            "last_error",
-            "delivered_at",
-            "next_attempt_at",
-        ]
-    )
+from laurel.tasks import enqueue_on_commit
+from laurel.webhooks import delivery, expiry
 
 
 @task(queue_name="webhooks")
 def deliver_webhook(delivery_id: int) -> None:
-    delivery = _claim(delivery_id)
-    if delivery is None:
-        return
-    _record(delivery, _post(delivery))
+    """One attempt at a delivery; when another is due, enqueue it (the backend has no
+    retries of its own)."""
+    retry_at = delivery.deliver(delivery_id)
+    if retry_at is not None:
+        enqueue_on_commit(deliver_webhook, delivery_id, run_after=retry_at)
+
+
+def _enqueue_delivery(delivery_id: int) -> None:
+    enqueue_on_commit(deliver_webhook, delivery_id)
 
 
 @task(queue_name="webhooks")
 def announce_expired_credentials_task() -> int:
-    from laurel.webhooks.services import announce_expired_credentials
-
+    """The `credential.expired` sweep, then the next one enqueued (even if this one failed)."""
     try:
-        return announce_expired_credentials()
+        return expiry.announce_expired_credentials(enqueue_delivery=_enqueue_delivery)
     finally:
-        schedule_expiry_sweep()  # the next sweep, even if this one failed
-
-
-def next_sweep_at(now: datetime, period: int) -> datetime:
-    """The next multiple of `period` seconds (UTC) after `now`: every worker agrees on it."""
-    seconds = (int(now.timestamp()) // period + 1) * period
-    return datetime.fromtimestamp(seconds, tz=UTC)
+        schedule_expiry_sweep()
 
 
 def schedule_expiry_sweep(now: datetime | None = None) -> bool:
-    """Enqueue the `credential.expired` sweep for the next slot, unless someone already did.
+    """Enqueue the sweep for the next slot, unless someone already did.
 
     Called by every `laurel worker` when it starts and by the sweep itself when it ends, so
     a chain of sweeps runs every LAUREL_EXPIRY_SWEEP_SECONDS for as long as any worker
-    lives. The slot is claimed with an atomic cache add (the shared cache: database or
-    Redis), so many workers enqueue one sweep per slot; a duplicate (a cleared cache) does
-    no harm, the sweep announces each expiry once. Returns whether this call enqueued it.
+    lives (one per slot however many workers: expiry.claim_sweep_slot). Returns whether
+    this call enqueued it.
     """
-    period = settings.LAUREL_EXPIRY_SWEEP_SECONDS
-    if period <= 0:
-        return False
-    slot = next_sweep_at(now or timezone.now(), period)
-    if not cache.add(f"laurel:expiry-sweep:{int(slot.timestamp())}", 1, timeout=2 * period):
+    slot = expiry.claim_sweep_slot(now)
+    if slot is None:
         return False
     announce_expired_credentials_task.using(run_after=slot).enqueue()
     return True

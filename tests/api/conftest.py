@@ -9,9 +9,9 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from laurel.organizations.api_keys import create_api_key
 from laurel.organizations.models import Role
 from laurel.organizations.permissions import Actor
-from laurel.organizations.services import create_api_key
 
 
 @dataclass

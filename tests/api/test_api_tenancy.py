@@ -16,7 +16,7 @@ MISSING_KEY = "zzzzzzzzzzzz"
 def theirs(globex, group_factory):
     """globex's group, a published credential, a draft and an API key."""
     from laurel.credentials.services import issue
-    from laurel.organizations.services import create_api_key
+    from laurel.organizations.api_keys import create_api_key
 
     group = group_factory(globex, title="Globex Course")
     actor = Actor.system(globex)

@@ -1,8 +1,8 @@
 import pytest
 
+from laurel.organizations.api_keys import revoke_api_key
 from laurel.organizations.models import ApiKey
 from laurel.organizations.permissions import Actor
-from laurel.organizations.services import revoke_api_key
 
 UNAUTHORIZED = {"detail": "Invalid token or organization not found"}
 

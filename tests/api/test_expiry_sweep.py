@@ -12,7 +12,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from laurel.credentials.models import Credential
-from laurel.webhooks.tasks import next_sweep_at, schedule_expiry_sweep
+from laurel.webhooks.expiry import next_sweep_at
+from laurel.webhooks.tasks import schedule_expiry_sweep
 from tests.api.webhook_receiver import webhook_receiver
 from tests.helpers.tasks import run_pending_tasks
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from laurel.organizations.errors import ValidationError
-from laurel.organizations.models import ApiKey
-from laurel.organizations.services import (
+from laurel.organizations.api_keys import (
     api_key_hmac,
     authenticate_api_key,
     create_api_key,
     revoke_api_key,
 )
+from laurel.organizations.errors import ValidationError
+from laurel.organizations.models import ApiKey
 
 
 def test_a_new_key_is_shown_once_and_only_its_hmac_is_stored(owner):

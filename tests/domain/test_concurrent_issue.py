@@ -152,7 +152,8 @@ def test_an_issue_waiting_on_a_key_rotation_signs_with_the_new_key(owner, never_
     from django.db import transaction
 
     from laurel.organizations.models import SigningKey
-    from laurel.organizations.services import lock_organization, rotate_signing_key
+    from laurel.organizations.selectors import lock_organization
+    from laurel.organizations.signing_keys import rotate_signing_key
 
     locked = threading.Event()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from laurel.credentials.models import Credential
-from laurel.credentials.services import delete_draft, issue, update_draft
+from laurel.credentials.services import delete_draft, issue, update_credential
 from laurel.organizations.errors import CredentialExists, InvalidStatus, ValidationError
 from laurel.organizations.models import QuotaUsage
 
@@ -22,7 +22,7 @@ def draft(owner, custom_group):
 
 
 def test_a_draft_can_be_edited(owner, draft):
-    update_draft(
+    update_credential(
         actor=owner,
         credential_id=draft.id,
         recipient_name="Ada King",
@@ -52,8 +52,8 @@ def test_a_new_email_is_checked_and_counted(owner, custom_group, draft):
         recipient_email="bo@example.org",
     )
     with pytest.raises(CredentialExists):
-        update_draft(actor=owner, credential_id=draft.id, recipient_email="BO@example.org")
-    update_draft(actor=owner, credential_id=draft.id, recipient_email="cy@example.org")
+        update_credential(actor=owner, credential_id=draft.id, recipient_email="BO@example.org")
+    update_credential(actor=owner, credential_id=draft.id, recipient_email="cy@example.org")
     stored = Credential.objects.get(pk=draft.pk)
     assert stored.recipient_email_normalized == "cy@example.org"
     assert QuotaUsage.objects.filter(email_normalized="cy@example.org").exists()
@@ -61,9 +61,11 @@ def test_a_new_email_is_checked_and_counted(owner, custom_group, draft):
 
 def test_an_unknown_field_or_attribute_is_refused(owner, draft):
     with pytest.raises(ValidationError):
-        update_draft(actor=owner, credential_id=draft.id, status="published")
+        update_credential(actor=owner, credential_id=draft.id, status="published")
     with pytest.raises(ValidationError) as caught:
-        update_draft(actor=owner, credential_id=draft.id, custom_attributes={"custom_nope": "x"})
+        update_credential(
+            actor=owner, credential_id=draft.id, custom_attributes={"custom_nope": "x"}
+        )
     assert "custom_nope" in caught.value.message
     assert Credential.objects.get(pk=draft.pk).status == "draft"
 
@@ -73,7 +75,7 @@ def test_a_published_credential_is_no_draft(owner, never_group):
         actor=owner, group_key=never_group.key, recipient_name="A", recipient_email="a@example.org"
     )
     with pytest.raises(InvalidStatus):
-        update_draft(actor=owner, credential_id=published.id, recipient_name="B")
+        update_credential(actor=owner, credential_id=published.id, recipient_name="B")
     with pytest.raises(InvalidStatus):
         delete_draft(actor=owner, credential_id=published.id)
     assert Credential.objects.get(pk=published.pk).recipient_name == "A"

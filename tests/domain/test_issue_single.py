@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from laurel.credentials.models import Credential
 from laurel.credentials.rules import valid_until_for
-from laurel.credentials.services import issue, revoke, update_expiry
+from laurel.credentials.services import issue, revoke, update_credential
 from laurel.organizations.errors import (
     CredentialExists,
     GroupNotFound,
@@ -56,7 +56,7 @@ def arrange(state: str, owner, group) -> Credential | None:
         )
     if state == "active_non_expiring":
         credential = give(owner, group)
-        return update_expiry(actor=owner, credential_id=credential.id, valid_until=None)
+        return update_credential(actor=owner, credential_id=credential.id, valid_until=None)
     if state == "revoked":
         credential = give(owner, group)
         return revoke(actor=owner, credential_id=credential.id, reason="issued in error")

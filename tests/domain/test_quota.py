@@ -168,7 +168,7 @@ def test_bulk_validation_can_ask_which_recipients_are_already_counted(small):
 )
 def test_bulk_submit_needs_professional_or_enterprise(org_factory, plan, may_bulk):
     from laurel.organizations.errors import PlanRequired
-    from laurel.organizations.services import require_plan_feature
+    from laurel.organizations.quota import require_plan_feature
 
     organization = org_factory(f"{plan} org", plan=plan)
     if may_bulk:

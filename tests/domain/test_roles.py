@@ -14,6 +14,7 @@ from django.utils import timezone
 from laurel.credentials import services as credential_services
 from laurel.credentials.models import Credential, CredentialGroup
 from laurel.mail.models import EmailDelivery
+from laurel.organizations import api_keys, signing_keys
 from laurel.organizations import services as org_services
 from laurel.organizations.errors import Forbidden, NotFound
 from laurel.organizations.models import ApiKey, AuditEvent, Membership, SigningKey
@@ -35,7 +36,7 @@ def world(owner, never_group, yearly_group, user_factory):
         recipient_email="d@example.org",
         draft=True,
     )
-    api_key, _ = org_services.create_api_key(actor=owner, name="LMS", role="issuer")
+    api_key, _ = api_keys.create_api_key(actor=owner, name="LMS", role="issuer")
     newcomer = user_factory()
     membership = Membership.objects.create(
         user=user_factory(), organization=owner.organization, role="issuer"
@@ -54,14 +55,14 @@ SERVICES = {
     "issue": lambda a, w: credential_services.issue(
         actor=a, group_key=w["group"].key, recipient_name="N", recipient_email="n@example.org"
     ),
-    "update_draft": lambda a, w: credential_services.update_draft(
+    "update_draft": lambda a, w: credential_services.update_credential(
         actor=a, credential_id=w["draft"].id, recipient_name="Renamed"
     ),
     "delete_draft": lambda a, w: credential_services.delete_draft(
         actor=a, credential_id=w["draft"].id
     ),
     "publish": lambda a, w: credential_services.publish(actor=a, credential_id=w["draft"].id),
-    "update_expiry": lambda a, w: credential_services.update_expiry(
+    "update_expiry": lambda a, w: credential_services.update_credential(
         actor=a, credential_id=w["published"].id, valid_until=timezone.now() + timedelta(days=5)
     ),
     "revoke": lambda a, w: credential_services.revoke(
@@ -74,9 +75,9 @@ SERVICES = {
     "update_group": lambda a, w: credential_services.update_group(
         actor=a, group_key=w["group"].key, title="Renamed course"
     ),
-    "create_api_key": lambda a, w: org_services.create_api_key(actor=a, name="CRM", role="admin"),
-    "revoke_api_key": lambda a, w: org_services.revoke_api_key(actor=a, api_key_id=w["api_key"].id),
-    "rotate_signing_key": lambda a, w: org_services.rotate_signing_key(actor=a),
+    "create_api_key": lambda a, w: api_keys.create_api_key(actor=a, name="CRM", role="admin"),
+    "revoke_api_key": lambda a, w: api_keys.revoke_api_key(actor=a, api_key_id=w["api_key"].id),
+    "rotate_signing_key": lambda a, w: signing_keys.rotate_signing_key(actor=a),
     "add_member": lambda a, w: org_services.add_member(actor=a, user=w["newcomer"], role="issuer"),
     "add_owner": lambda a, w: org_services.add_member(actor=a, user=w["newcomer"], role="owner"),
     "change_member_role": lambda a, w: org_services.change_member_role(
@@ -152,14 +153,14 @@ def test_a_denied_revoke_leaves_the_credential_published(issuer, world):
 def test_a_denied_api_key_leaves_no_key_behind(issuer, world):
     count = ApiKey.objects.count()
     with pytest.raises(Forbidden):
-        org_services.create_api_key(actor=issuer, name="sneaky", role="admin")
+        api_keys.create_api_key(actor=issuer, name="sneaky", role="admin")
     assert ApiKey.objects.count() == count
 
 
 def test_a_denied_rotation_keeps_the_active_key(issuer, world):
     active = SigningKey.objects.get(organization=issuer.organization, status="active")
     with pytest.raises(Forbidden):
-        org_services.rotate_signing_key(actor=issuer)
+        signing_keys.rotate_signing_key(actor=issuer)
     assert SigningKey.objects.get(organization=issuer.organization, status="active") == active
 
 

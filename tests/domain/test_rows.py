@@ -9,15 +9,12 @@ import pytest
 from django.db import connection, transaction
 
 from laurel import rows
+from laurel.credentials.issue_reads import lock_for_issuing
 from laurel.credentials.models import Credential, CredentialGroup
+from laurel.organizations.api_keys import authenticate_api_key, create_api_key
 from laurel.organizations.errors import GroupNotFound
 from laurel.organizations.models import ApiKey, Organization, SigningKey
-from laurel.organizations.services import (
-    authenticate_api_key,
-    create_api_key,
-    lock_organization,
-    rotate_signing_key,
-)
+from laurel.organizations.signing_keys import rotate_signing_key
 
 pytestmark = pytest.mark.django_db
 
@@ -82,15 +79,17 @@ def test_the_lock_reads_the_signing_key_and_only_its_own_organizations_group(
 ):
     theirs = group_factory(outsider.organization)
     with transaction.atomic():
-        locked = lock_organization(owner.organization, group_key=never_group.key)
-    assert locked.pk == owner.organization.pk and locked.has_webhooks is False
-    assert locked.active_signing_key == SigningKey.objects.get(
+        context = lock_for_issuing(owner.organization, group_key=never_group.key)
+    locked = context.organization
+    assert locked.pk == owner.organization.pk and context.webhooks_listen is False
+    assert context.signing_key == SigningKey.objects.get(
         organization=owner.organization, status="active"
     )
-    assert locked.group == never_group and locked.group.organization is locked
+    assert context.signing_key.organization is locked
+    assert context.group == never_group and context.group.organization is locked
     for other_key in (theirs.key, "nope", None, "bad\x00key"):
         with transaction.atomic():
-            assert lock_organization(owner.organization, group_key=other_key).group is None
+            assert lock_for_issuing(owner.organization, group_key=other_key).group is None
     from laurel.credentials.services import issue
 
     with pytest.raises(GroupNotFound):
@@ -101,15 +100,15 @@ def test_the_lock_sees_a_rotated_key_and_no_key(owner, org_factory):
     old = SigningKey.objects.get(organization=owner.organization, status="active")
     rotate_signing_key(actor=owner)
     with transaction.atomic():
-        locked = lock_organization(owner.organization)
-    assert locked.active_signing_key.pk != old.pk and locked.group is None
+        context = lock_for_issuing(owner.organization)
+    assert context.signing_key.pk != old.pk and context.group is None
     unapproved = org_factory(approved=False)
     with transaction.atomic():
-        assert lock_organization(unapproved).active_signing_key is None
+        assert lock_for_issuing(unapproved).signing_key is None
 
 
 def test_an_api_key_is_read_with_its_organization_and_not_once_revoked(owner):
-    from laurel.organizations.services import revoke_api_key
+    from laurel.organizations.api_keys import revoke_api_key
 
     api_key, raw = create_api_key(actor=owner, name="LMS", role="admin")
     actor = authenticate_api_key(raw_key=raw)

@@ -11,11 +11,8 @@ from laurel.organizations.errors import Conflict
 from laurel.organizations.models import Organization, SigningKey
 from laurel.organizations.permissions import Actor
 from laurel.organizations.selectors import did_document
-from laurel.organizations.services import (
-    approve_organization,
-    generate_signing_key,
-    rotate_signing_key,
-)
+from laurel.organizations.services import approve_organization
+from laurel.organizations.signing_keys import generate_signing_key, rotate_signing_key
 from laurel.vc.keys import public_multikey
 from laurel.vc.proof import verify_proof
 

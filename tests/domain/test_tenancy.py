@@ -8,9 +8,9 @@ from laurel.credentials import selectors as credential_selectors
 from laurel.credentials import services as credential_services
 from laurel.credentials.models import Credential, CredentialGroup
 from laurel.organizations import selectors as org_selectors
+from laurel.organizations.api_keys import create_api_key
 from laurel.organizations.errors import GroupNotFound, NotFound
 from laurel.organizations.models import ApiKey, AuditEvent, Membership, SigningKey
-from laurel.organizations.services import create_api_key
 from laurel.organizations.tenancy import get_scoped, scoped
 
 
@@ -70,7 +70,7 @@ def test_another_organizations_group_is_group_not_found(both):
     "call",
     [
         lambda a, theirs: credential_services.publish(actor=a, credential_id=theirs["draft"].id),
-        lambda a, theirs: credential_services.update_draft(
+        lambda a, theirs: credential_services.update_credential(
             actor=a, credential_id=theirs["draft"].id, recipient_name="x"
         ),
         lambda a, theirs: credential_services.delete_draft(
@@ -82,7 +82,7 @@ def test_another_organizations_group_is_group_not_found(both):
         lambda a, theirs: credential_services.resend_email(
             actor=a, credential_id=theirs["credential"].id
         ),
-        lambda a, theirs: credential_services.update_expiry(
+        lambda a, theirs: credential_services.update_credential(
             actor=a, credential_id=theirs["credential"].id, valid_until=None
         ),
         lambda a, theirs: credential_services.issue(
@@ -123,7 +123,7 @@ def test_no_service_touches_another_organizations_objects(both, call):
 
 
 def test_revoking_another_organizations_api_key_is_not_found(both):
-    from laurel.organizations.services import revoke_api_key
+    from laurel.organizations.api_keys import revoke_api_key
 
     with pytest.raises(NotFound):
         revoke_api_key(actor=both["acme"]["actor"], api_key_id=both["globex"]["api_key"].id)

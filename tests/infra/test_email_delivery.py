@@ -245,7 +245,7 @@ def test_workers_racing_for_one_email_send_it_once(draft_credential):
 
     from django.db import connection
 
-    from laurel.mail.services import deliver
+    from laurel.mail.delivery import deliver
 
     racers = 6
     barrier = threading.Barrier(racers)
@@ -254,7 +254,7 @@ def test_workers_racing_for_one_email_send_it_once(draft_credential):
     def race(delivery_id):
         try:
             barrier.wait()
-            outcomes.append(deliver(delivery_id=delivery_id))
+            outcomes.append(deliver(delivery_id=delivery_id).outcome)
         finally:
             connection.close()  # each thread has its own connection
 

@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 
+from laurel.organizations.api_keys import authenticate_api_key
 from laurel.organizations.models import Membership, Organization
-from laurel.organizations.services import authenticate_api_key
 from tests.helpers.server import LAUREL, REPO, subprocess_env
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from laurel.credentials.services import revoke
-from laurel.organizations.services import rotate_signing_key
+from laurel.organizations.signing_keys import rotate_signing_key
 from laurel.vc.proof import verify_proof
 from laurel.vc.status_list import Bitstring
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from laurel.organizations import invitations
-from laurel.organizations import services as org_services
+from laurel.organizations import api_keys, invitations
 from laurel.organizations.models import ApiKey, AuditEvent, Invitation, Membership, SigningKey
 from laurel.webhooks.models import WebhookDelivery, WebhookSubscription
 
@@ -106,7 +105,7 @@ def _posts(actors, webhook):
     acme = actors["owner"].organization
     subscription, delivery = webhook
     target = Membership.objects.get(user=actors["issuer"].user)
-    api_key, _ = org_services.create_api_key(actor=actors["owner"], name="LMS")
+    api_key, _ = api_keys.create_api_key(actor=actors["owner"], name="LMS")
     invited = invitations.invite(actor=actors["owner"], email="n@example.org", role="issuer")
     return {
         "general": (

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from laurel.organizations.models import AuditEvent, Organization
 from laurel.organizations.permissions import Actor
-from laurel.organizations.services import count_recipient
+from laurel.organizations.quota import count_recipient
 
 pytestmark = pytest.mark.django_db
 

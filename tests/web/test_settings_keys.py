@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from laurel.organizations.api_keys import authenticate_api_key
 from laurel.organizations.models import ApiKey, SigningKey
-from laurel.organizations.services import authenticate_api_key
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,7 @@ def test_revoking_a_key_stops_it_and_the_list_says_so(member_login, owner):
 
 
 def test_another_organizations_api_key_cannot_be_revoked(member_login, owner, outsider):
-    from laurel.organizations.services import create_api_key
+    from laurel.organizations.api_keys import create_api_key
 
     theirs, _ = create_api_key(actor=outsider, name="Theirs")
     response = member_login(owner.user).post(

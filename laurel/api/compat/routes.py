@@ -95,16 +95,9 @@ def _expiry(seconds: int | None) -> datetime | None:
     "/credential/{document_id}/update", response=responses({200: s.CredentialOut}, 403, 404)
 )
 def update_credential(request, document_id: str, payload: s.UpdateIn):
-    valid_until = _expiry(payload.expiry)
-    credential = selectors.get_credential(request.auth.organization, credential_id=document_id)
-    if credential.status == credential.Status.DRAFT:
-        credential = services.update_draft(
-            actor=request.auth, credential_id=document_id, valid_until=valid_until
-        )
-    else:
-        credential = services.update_expiry(
-            actor=request.auth, credential_id=document_id, valid_until=valid_until
-        )
+    credential = services.update_credential(
+        actor=request.auth, credential_id=document_id, valid_until=_expiry(payload.expiry)
+    )
     return credential_response(credential)
 
 

@@ -9,7 +9,7 @@ from typing import Literal
 from ninja import Field, Router, Schema, Status
 
 from laurel.api.schemas import responses
-from laurel.organizations import selectors, services
+from laurel.organizations import api_keys, selectors
 from laurel.organizations.models import ApiKey
 from laurel.organizations.permissions import require
 
@@ -17,7 +17,7 @@ router = Router(tags=["api keys"])
 
 
 class ApiKeyIn(Schema):
-    name: str = Field(..., max_length=100, examples=["Moodle integration"])
+    name: str = Field(..., max_length=api_keys.NAME_MAX_LENGTH, examples=["Moodle integration"])
     role: Literal["admin", "issuer"] = Field(
         "issuer", description="Admin keys may also revoke, resend and manage keys and webhooks."
     )
@@ -63,7 +63,7 @@ def list_api_keys(request):
 
 @router.post("", response=responses({201: NewApiKeyOut}, 403), summary="Create an API key")
 def create_api_key(request, payload: ApiKeyIn):
-    api_key, raw_key = services.create_api_key(
+    api_key, raw_key = api_keys.create_api_key(
         actor=request.auth, name=payload.name, role=payload.role
     )
     return Status(201, {**_out(api_key), "key": raw_key})
@@ -73,5 +73,5 @@ def create_api_key(request, payload: ApiKeyIn):
     "/{api_key_id}", response=responses({204: None}, 403, 404), summary="Revoke an API key"
 )
 def revoke_api_key(request, api_key_id: int):
-    services.revoke_api_key(actor=request.auth, api_key_id=api_key_id)
+    api_keys.revoke_api_key(actor=request.auth, api_key_id=api_key_id)
     return Status(204, None)

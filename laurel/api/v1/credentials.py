@@ -205,7 +205,7 @@ def publish_credential(request, credential_id: str):
     return credential_representation(credential)
 
 
-def _draft_changes(changes: dict) -> dict:
+def _service_changes(changes: dict) -> dict:
     recipient = changes.pop("recipient", None) or {}
     renamed = {"evidenceUrl": "evidence_url"}
     draft = {renamed.get(field, field): value for field, value in changes.items()}
@@ -222,16 +222,10 @@ def _draft_changes(changes: dict) -> dict:
     summary="Edit a draft, or change a published credential's expiry",
 )
 def update_credential(request, credential_id: str, payload: CredentialPatch):
-    changes = payload.model_dump(exclude_unset=True)
-    credential = _credential(request, credential_id)
-    if credential.status != credential.Status.DRAFT and set(changes) == {"valid_until"}:
-        credential = services.update_expiry(
-            actor=request.auth, credential_id=credential_id, valid_until=changes["valid_until"]
-        )
-    else:
-        credential = services.update_draft(
-            actor=request.auth, credential_id=credential_id, **_draft_changes(changes)
-        )
+    changes = _service_changes(payload.model_dump(exclude_unset=True))
+    credential = services.update_credential(
+        actor=request.auth, credential_id=credential_id, **changes
+    )
     return credential_representation(credential)
 
 

@@ -15,9 +15,11 @@ router = Router(tags=["webhooks"])
 
 
 class SubscriptionIn(Schema):
-    url: str = Field(..., max_length=500, examples=["https://example.com/hooks/laurel"])
+    url: str = Field(
+        ..., max_length=services.URL_MAX_LENGTH, examples=["https://example.com/hooks/laurel"]
+    )
     events: list[str] = Field(..., examples=[["credential.issued", "credential.revoked"]])
-    description: str = Field("", max_length=200)
+    description: str = Field("", max_length=services.DESCRIPTION_MAX_LENGTH)
 
 
 class SubscriptionOut(Schema):

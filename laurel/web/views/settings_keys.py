@@ -9,7 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from laurel.organizations import services
+from laurel.organizations import api_keys as api_key_services
+from laurel.organizations import signing_keys as signing_key_services
 from laurel.organizations.errors import DomainError
 from laurel.organizations.selectors import active_signing_key, api_keys, signing_keys
 from laurel.web.access import organization_view
@@ -35,7 +36,9 @@ def api_keys_page(request: HttpRequest) -> HttpResponse:
     form = ApiKeyForm(request.POST)
     if form.is_valid():
         try:
-            created, raw_key = services.create_api_key(actor=request.actor, **form.cleaned_data)
+            created, raw_key = api_key_services.create_api_key(
+                actor=request.actor, **form.cleaned_data
+            )
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -49,7 +52,7 @@ def api_keys_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 @organization_view("manage_api_keys")
 def revoke_api_key(request: HttpRequest, api_key_id: int) -> HttpResponse:
-    revoked = services.revoke_api_key(actor=request.actor, api_key_id=api_key_id)
+    revoked = api_key_services.revoke_api_key(actor=request.actor, api_key_id=api_key_id)
     messages.success(request, _("API key “%(name)s” revoked.") % {"name": revoked.name})
     return redirect("web:settings:api_keys", org=request.organization.slug)
 
@@ -71,7 +74,7 @@ def signing_keys_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 @organization_view("manage_signing_keys")
 def generate_signing_key(request: HttpRequest) -> HttpResponse:
-    key = services.generate_signing_key(actor=request.actor)
+    key = signing_key_services.generate_signing_key(actor=request.actor)
     messages.success(request, _("Signing key %(key)s generated.") % {"key": key.key_id})
     return redirect("web:settings:signing_keys", org=request.organization.slug)
 
@@ -81,7 +84,7 @@ def generate_signing_key(request: HttpRequest) -> HttpResponse:
 def rotate_signing_key(request: HttpRequest) -> HttpResponse:
     active = active_signing_key(request.organization)
     if request.method == "POST":
-        key = services.rotate_signing_key(actor=request.actor)
+        key = signing_key_services.rotate_signing_key(actor=request.actor)
         messages.success(
             request,
             _("Signing key rotated: new credentials are signed with %(key)s.")

@@ -12,10 +12,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from laurel.ops.accounts import ensure_user
+from laurel.organizations.api_keys import create_api_key
 from laurel.organizations.errors import DomainError
 from laurel.organizations.models import Door, Organization, Role
 from laurel.organizations.permissions import Actor
-from laurel.organizations.services import create_api_key, create_organization
+from laurel.organizations.services import create_organization
 
 
 class Command(BaseCommand):

@@ -1,0 +1,77 @@
+"""What the plan allows: the monthly recipient quota (counted as credentials are issued)
+and the plan's features."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import connection
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from laurel.organizations.errors import PlanRequired, QuotaExceeded
+from laurel.organizations.models import Organization, QuotaUsage
+from laurel.organizations.rules import plan_has_feature, quota_month
+
+
+def require_plan_feature(organization: Organization, feature: str) -> None:
+    """PlanRequired unless the organization's plan includes `feature` (e.g. "bulk_submit")."""
+    if not plan_has_feature(organization.plan, feature):
+        raise PlanRequired(
+            f"Your plan ({organization.get_plan_display()}) does not include "
+            f"{feature.replace('_', ' ')}; upgrade to Professional or Enterprise."
+        )
+
+
+def count_recipient(
+    *, organization: Organization, email_normalized: str, now: datetime | None = None
+) -> bool:
+    """Count a recipient against this month's quota; QuotaExceeded when there is no room.
+
+    Call with the organization row locked (laurel.credentials.issue_reads.lock_for_issuing),
+    so concurrent issues can never both take the last place. Returns True when the
+    recipient was newly counted.
+    """
+    now = now or timezone.now()
+    month = quota_month(now)
+    limit = organization.monthly_quota
+    if _count_if_room(organization, month, email_normalized, limit=limit, now=now):
+        return True
+    # Not counted: already counted this month (free), or no room (the rare answer that
+    # needs the figures, for its message).
+    counts = QuotaUsage.objects.filter(organization=organization, month=month).aggregate(
+        used=Count("pk"), already=Count("pk", filter=Q(email_normalized=email_normalized))
+    )
+    if counts["already"]:
+        return False
+    used = counts["used"]  # not counted, not free: used >= limit (rules.quota_allows)
+    raise QuotaExceeded(
+        f"Your organization has issued to {used} of its {limit} recipients "
+        f"this month; it can issue to new recipients again next month or after upgrading."
+    )
+
+
+def _count_if_room(
+    organization: Organization, month, email_normalized: str, *, limit: int, now: datetime
+) -> bool:
+    """Count the recipient in one statement if it is new this month and there is room:
+    INSERT ... SELECT ... WHERE (this month's count) < limit ON CONFLICT DO NOTHING (an
+    atomic write the ORM cannot express)."""
+    table = connection.ops.quote_name(QuotaUsage._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (organization_id, month, email_normalized, created_at) "
+            f"SELECT %s, %s, %s, %s WHERE (SELECT COUNT(*) FROM {table} "
+            f"WHERE organization_id = %s AND month = %s) < %s "
+            f"ON CONFLICT (organization_id, month, email_normalized) DO NOTHING RETURNING id",
+            [
+                organization.pk,
+                connection.ops.adapt_datefield_value(month),
+                email_normalized,
+                connection.ops.adapt_datetimefield_value(now),
+                organization.pk,
+                connection.ops.adapt_datefield_value(month),
+                limit,
+            ],
+        )
+        return cursor.fetchone() is not None
