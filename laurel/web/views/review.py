@@ -74,7 +74,9 @@ def _draft_list(request, *, selected=(), error: str = "", status: int = 200) -> 
         "blocker": _publish_blocker(request.organization),
         "inline_limit": publishing.INLINE_LIMIT,
     }
-    template = "web/review/draft_table.html" if request.htmx else "web/review/drafts.html"
+    # A history restore (back button, cache miss) wants the whole page.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "web/review/draft_table.html" if partial else "web/review/drafts.html"
     return render(request, template, context, status=status)
 
 
