@@ -188,6 +188,13 @@ def test_search_by_name_or_email_and_htmx_gets_only_the_table(member_login, owne
     text = partial.content.decode()
     assert "<html" not in text and text.strip().startswith('<div id="drafts">')
     assert "Ada 0" in text and "Ada 1" in text and "Bob" not in text
+    restored = client.get(
+        base(owner.organization),
+        {"q": "ada"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_HISTORY_RESTORE_REQUEST="true",
+    )
+    assert "<html" in restored.content.decode()  # the back button gets the whole page
     nothing = client.get(base(owner.organization), {"q": "zed"}).content.decode()
     assert "No drafts match “zed”" in nothing
 

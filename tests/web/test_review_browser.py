@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from playwright.sync_api import expect
 
 from laurel.credentials import publishing
 from laurel.credentials.models import Credential, PublishBatch
-from laurel.credentials.services import issue
+from laurel.credentials.services import issue, publish, revoke
 from tests.helpers.tasks import run_pending_tasks
 from tests.web.conftest import PASSWORD, look, sign_in
 
@@ -59,11 +61,11 @@ def reviewer(user_factory, org_factory, group_factory):
         )
         for n, name in enumerate(NAMES)
     ]
-    return organization, drafts
+    return organization, actor, drafts
 
 
 def test_review_a_draft_edit_it_publish_some_and_watch_the_bar(page, reviewer):
-    organization, drafts = reviewer
+    organization, _, drafts = reviewer
     review_url = f"/organizations/{organization.slug}/credentials/review"
     sign_in(page, "rita@example.org")
     page.wait_for_url(f"**/organizations/{organization.slug}/")
@@ -148,4 +150,30 @@ def test_review_a_draft_edit_it_publish_some_and_watch_the_bar(page, reviewer):
     page.wait_for_url(f"**{review_url}")
     expect(page.get_by_text("Nothing waiting for review")).to_be_visible()
     look(page, "review-empty")
+    assert page.dialogs == []
+
+
+def test_a_stalled_batch_resumes_and_lists_what_failed_and_why(page, reviewer):
+    organization, actor, drafts = reviewer
+    publish(actor=actor, credential_id=drafts[1].pk)
+    revoke(actor=actor, credential_id=drafts[1].pk, reason="Issued by mistake")
+    batch = publishing.publish_selected(actor=actor, credential_ids=[d.pk for d in drafts[:7]])
+    long_ago = timezone.now() - publishing.STALLED_AFTER * 3
+    PublishBatch.objects.filter(pk=batch.pk).update(created_at=long_ago)
+    DBTaskResult.objects.all().delete()  # the worker that had it died with its task
+
+    sign_in(page, "rita@example.org")
+    page.wait_for_url(f"**/organizations/{organization.slug}/")
+    page.goto(f"/organizations/{organization.slug}/credentials/review/batches/{batch.pk}")
+    expect(page.get_by_text("Publishing has stopped")).to_be_visible()
+    look(page, "review-batch-stalled")
+    page.get_by_role("button", name="Resume publishing").click()
+    expect(page.get_by_text("Publishing continues where it stopped.")).to_be_visible()
+    run_pending_tasks()
+
+    expect(page.get_by_text("1 credential could not be published")).to_be_visible(timeout=10_000)
+    failures = page.get_by_role("table", name="Credentials that could not be published")
+    expect(failures.get_by_role("link", name="{{7*7}}", exact=True)).to_be_visible()
+    expect(failures.get_by_text("this credential is revoked")).to_be_visible()
+    look(page, "review-batch-failures")
     assert page.dialogs == []
