@@ -9,6 +9,7 @@ published twice. A handful of drafts is published in the request instead.
 
 from __future__ import annotations
 
+import copy
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -25,10 +26,31 @@ from laurel.organizations import audit
 from laurel.organizations.errors import DomainError, NotFound, ValidationError
 from laurel.organizations.models import Organization
 from laurel.organizations.permissions import Actor, require
-from laurel.organizations.selectors import actor_for_user
-from laurel.organizations.services import lock_organization, require_issuing_prerequisites
+from laurel.organizations.selectors import active_signing_key, actor_for_user
 from laurel.organizations.tenancy import get_scoped, scoped
 from laurel.tasks import enqueue_on_commit
+
+try:  # issue 10: the prerequisites read the issuing context, beside the issue service
+    from laurel.credentials.issue_reads import IssuingContext
+    from laurel.credentials.services import require_issuing_prerequisites
+
+    def _require_publishing(actor: Actor) -> None:
+        organization = actor.organization
+        key = active_signing_key(organization)
+        context = IssuingContext(
+            organization=organization, signing_key=key, group=None, webhooks_listen=False
+        )
+        require_issuing_prerequisites(actor, context, "publish")
+
+except ImportError:  # before it: they read the row lock_organization returned, key joined
+
+    def _require_publishing(actor: Actor) -> None:
+        from laurel.organizations.services import require_issuing_prerequisites
+
+        organization = copy.copy(actor.organization)  # the caller's row stays as it was
+        organization.active_signing_key = active_signing_key(organization)
+        require_issuing_prerequisites(actor, organization, "publish")
+
 
 logger = logging.getLogger(__name__)
 
@@ -161,12 +183,11 @@ def _clean_ids(credential_ids) -> list[str]:
 
 @transaction.atomic
 def _create_batch(*, actor: Actor, ids: list[str], background: bool) -> PublishBatch:
-    require(actor, "publish")
-    organization = lock_organization(actor.organization)
-    # Refused once for the whole batch rather than once per credential.
-    require_issuing_prerequisites(actor, organization, "publish")
+    # Refused once for the whole batch rather than once per credential (each publish
+    # checks again, with the organization locked).
+    _require_publishing(actor)
     batch = PublishBatch.objects.create(
-        organization=organization,
+        organization=actor.organization,
         actor_user=actor.user if getattr(actor.user, "pk", None) else None,
         credential_ids=ids,
         total=len(ids),
@@ -197,6 +218,19 @@ def publish_all_drafts(*, actor: Actor, search: str = "") -> PublishBatch:
         .values_list("id", flat=True)[: MAX_BATCH + 1]
     )
     return publish_selected(actor=actor, credential_ids=ids)
+
+
+def publish_blocker(actor: Actor) -> DomainError | None:
+    """The error publishing would raise before looking at a draft, or None when it can.
+
+    The publish service's own checks (approval, signing key, role), asked without raising,
+    so a page can say why instead of offering buttons that would fail.
+    """
+    try:
+        _require_publishing(actor)
+    except DomainError as error:
+        return error
+    return None
 
 
 def get_batch(organization: Organization, *, batch_id) -> PublishBatch:

@@ -8,7 +8,7 @@ app_name = "web"
 
 organization_patterns = [
     path("", home.home, name="home"),
-    path("credentials/review", include("laurel.web.urls_review")),
+    path("", include("laurel.web.urls_review")),
 ]
 
 urlpatterns = [
