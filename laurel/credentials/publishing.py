@@ -9,7 +9,6 @@ published twice. A handful of drafts is published in the request instead.
 
 from __future__ import annotations
 
-import copy
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -35,7 +34,7 @@ try:  # issue 10: the prerequisites read the issuing context, beside the issue s
     from laurel.credentials.services import require_issuing_prerequisites
 
     def _require_publishing(actor: Actor) -> None:
-        organization = actor.organization
+        organization = Organization.objects.get(pk=actor.organization.pk)  # as it is now
         key = active_signing_key(organization)
         context = IssuingContext(
             organization=organization, signing_key=key, group=None, webhooks_listen=False
@@ -47,7 +46,7 @@ except ImportError:  # before it: they read the row lock_organization returned, 
     def _require_publishing(actor: Actor) -> None:
         from laurel.organizations.services import require_issuing_prerequisites
 
-        organization = copy.copy(actor.organization)  # the caller's row stays as it was
+        organization = Organization.objects.get(pk=actor.organization.pk)  # as it is now
         organization.active_signing_key = active_signing_key(organization)
         require_issuing_prerequisites(actor, organization, "publish")
 
