@@ -73,8 +73,25 @@ def main() -> None:
         help="add an (organization, status, created_at, id) index first: drafts in page order",
     )
     options = parser.parse_args()
-    configure(options.database)
+    database = configure(options.database)
+    try:
+        measure(options)
+    finally:
+        if database:
+            drop(database)
 
+
+def drop(name: str) -> None:
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    server = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def measure(options) -> None:
     import django
 
     django.setup()
