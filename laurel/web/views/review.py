@@ -152,6 +152,7 @@ def draft_detail(request: HttpRequest, credential_id: str) -> HttpResponse:
             "credential": credential,
             "issued_on": issued_on,
             "valid_until": valid_until,
+            "expired": credential.status == Credential.Status.PUBLISHED and credential.is_expired(),
             "blocker": publishing.publish_blocker(request.actor),
         },
     )
