@@ -195,3 +195,56 @@ class Credential(models.Model):
     def is_expired(self, now=None) -> bool:
         now = now or timezone.now()
         return self.valid_until is not None and self.valid_until <= now
+
+
+class PublishBatch(models.Model):
+    """Drafts an issuer chose to publish together, and how far the background task got.
+
+    The task publishes `credential_ids` in order, one credential per transaction, and
+    advances `position` in that same transaction: a crash loses nothing and repeats nothing,
+    running the task again continues at `position` (laurel.credentials.publishing).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        PROCESSING = "processing", "Processing"
+        COMPLETED = "completed", "Completed"
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="publish_batches"
+    )
+    # Who asked: the task acts with their role as it is when each credential is published.
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    credential_ids = models.JSONField(default=list)
+    total = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(default=0)  # how many ids are done
+    published = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)  # already published: nothing to do
+    failed = models.PositiveIntegerField(default=0)
+    # [{"id", "recipient_name", "reason"}], in the order they failed.
+    failures = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    heartbeat = models.DateTimeField(null=True, blank=True)  # the last step the task took
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["organization", "status"], name="publish_batch_org_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization.slug} publish batch {self.pk} ({self.status})"
+
+    @property
+    def done(self) -> int:
+        return self.position
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status == self.Status.COMPLETED

@@ -11,6 +11,7 @@ organization_patterns = [
     path("settings/", include("laurel.web.urls_settings")),
     path("", include("laurel.web.urls_groups")),
     path("", include("laurel.web.urls_issue")),
+    path("", include("laurel.web.urls_review")),
 ]
 
 urlpatterns = [
