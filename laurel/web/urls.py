@@ -8,6 +8,7 @@ app_name = "web"
 
 organization_patterns = [
     path("", home.home, name="home"),
+    path("", include("laurel.web.urls_credentials")),
 ]
 
 urlpatterns = [
