@@ -142,7 +142,7 @@ def _iso(moment) -> str:
 @organization_view("revoke")
 def revoke(request: HttpRequest, credential_id: str) -> HttpResponse:
     credential = selectors.get_credential(request.organization, credential_id=credential_id)
-    form = RevokeForm(request.POST or None)
+    form = RevokeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.revoke(
