@@ -56,6 +56,29 @@ _COLUMNS = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """What the list shows of a credential (read as plain values: no model to build)."""
+
+    id: str
+    recipient_name: str
+    recipient_email: str
+    status: str  # the stored status: draft | published | revoked
+    issued_on: datetime | None
+    valid_until: datetime | None
+    privacy: str
+    supersedes_id: str | None
+    revoked_at: datetime | None
+    revocation_reason: str
+    created_at: datetime
+    group_title: str
+    group_key: str
+
+    @property
+    def url(self) -> str:
+        return f"{settings.LAUREL_BASE_URL}/credential/{self.id}"
+
+
 @dataclass(frozen=True)
 class Filters:
     """What the issuer asked for; every field optional. `group` is a group's public key."""
@@ -121,7 +144,7 @@ class LastEmail:
 
 @dataclass(frozen=True)
 class Row:
-    credential: Credential
+    credential: Listed
     status: str  # one of STATUSES
     email: LastEmail | None
     superseded_by: tuple[str, ...]
@@ -184,7 +207,12 @@ def credentials_page(
         has_next, has_previous = True, more
     else:
         has_next, has_previous = more, position is not None
-    count, capped = _capped_count(queryset) if with_count else (0, False)
+    if not with_count:
+        count, capped = 0, False
+    elif not has_next and not has_previous:  # one page holds them all: no count to run
+        count, capped = len(found), False
+    else:
+        count, capped = _capped_count(queryset)
     rows = _rows(found, now=now)
     first, last = (found[0], found[-1]) if found else (None, None)
     return Page(
@@ -218,7 +246,7 @@ def export_rows(
 
 
 def filtered(organization: Organization, filters: Filters, *, now: datetime) -> QuerySet:
-    """The organization's credentials matching `filters` (unordered, all columns listed)."""
+    """The organization's credentials matching `filters` (unordered)."""
     queryset = scoped(Credential, organization)
     if filters.group:
         queryset = queryset.filter(group__key=filters.group)
@@ -238,7 +266,7 @@ def filtered(organization: Organization, filters: Filters, *, now: datetime) -> 
         queryset = queryset.alias(last_email=Subquery(latest.values("status")[:1])).filter(
             last_email=EmailDelivery.Status.FAILED
         )
-    return queryset.select_related("group").only(*_COLUMNS)
+    return queryset
 
 
 def _status(queryset: QuerySet, status: str, now: datetime) -> QuerySet:
@@ -278,17 +306,22 @@ def _email_prefix(prefix: str) -> Q:
     return Q(recipient_email_normalized__startswith=prefix)
 
 
-def _keyset(queryset: QuerySet, position: Cursor | None, size: int) -> list[Credential]:
+def _keyset(queryset: QuerySet, position: Cursor | None, size: int) -> list[Listed]:
     """size + 1 credentials from `position` on (one more tells whether there is more)."""
     if position is None:
-        return list(queryset.order_by("-created_at", "-id")[: size + 1])
-    moment, credential_id = position.created_at, position.id
-    # `created_at <= t` first: a range the index seeks to, then the tie-break on id.
-    if position.before:
-        later = Q(created_at__gte=moment) & (Q(created_at__gt=moment) | Q(id__gt=credential_id))
-        return list(queryset.filter(later).order_by("created_at", "id")[: size + 1])
-    earlier = Q(created_at__lte=moment) & (Q(created_at__lt=moment) | Q(id__lt=credential_id))
-    return list(queryset.filter(earlier).order_by("-created_at", "-id")[: size + 1])
+        ordered = queryset.order_by("-created_at", "-id")
+    else:
+        moment, credential_id = position.created_at, position.id
+        # `created_at <= t` first: a range the index seeks to, then the tie-break on id.
+        if position.before:
+            later = Q(created_at__gte=moment) & (Q(created_at__gt=moment) | Q(id__gt=credential_id))
+            ordered = queryset.filter(later).order_by("created_at", "id")
+        else:
+            earlier = Q(created_at__lte=moment) & (
+                Q(created_at__lt=moment) | Q(id__lt=credential_id)
+            )
+            ordered = queryset.filter(earlier).order_by("-created_at", "-id")
+    return [Listed(*values) for values in ordered.values_list(*_COLUMNS)[: size + 1]]
 
 
 def _capped_count(queryset: QuerySet) -> tuple[int, bool]:
@@ -296,7 +329,7 @@ def _capped_count(queryset: QuerySet) -> tuple[int, bool]:
     return min(counted, COUNT_CAP), counted > COUNT_CAP
 
 
-def _rows(credentials: list[Credential], *, now: datetime) -> list[Row]:
+def _rows(credentials: list[Listed], *, now: datetime) -> list[Row]:
     ids = [credential.id for credential in credentials]
     emails = last_emails(ids)
     renewals = superseded_by(ids)
@@ -316,8 +349,10 @@ def _rows(credentials: list[Credential], *, now: datetime) -> list[Row]:
     return rows
 
 
-def display_status(credential: Credential, *, now: datetime) -> str:
-    if credential.status == Credential.Status.PUBLISHED and credential.is_expired(now):
+def display_status(credential, *, now: datetime) -> str:
+    """draft | published | expired (published, past valid_until) | revoked."""
+    expired = credential.valid_until is not None and credential.valid_until <= now
+    if credential.status == Credential.Status.PUBLISHED and expired:
         return EXPIRED
     return credential.status
 

@@ -189,7 +189,9 @@ class Credential(models.Model):
                 opclasses=["int8_ops", "varchar_pattern_ops"],  # LIKE 'prefix%' on PostgreSQL
                 name="credential_org_email",
             ),
-            models.Index(fields=["organization", "issued_on"], name="credential_org_issued"),
+            models.Index(
+                fields=["organization", "issued_on", "status"], name="credential_org_issued"
+            ),
             models.Index(fields=["organization", "status"], name="credential_org_status"),
         ]
         constraints = [

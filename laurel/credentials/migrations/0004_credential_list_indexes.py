@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='credential',
-            index=models.Index(fields=['organization', 'issued_on'], name='credential_org_issued'),
+            index=models.Index(fields=['organization', 'issued_on', 'status'], name='credential_org_issued'),
         ),
         migrations.AddIndex(
             model_name='credential',

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import push_url
 
 from laurel.credentials import listing, selectors, services
 from laurel.organizations.errors import DomainError
@@ -38,12 +39,12 @@ def _list_url(request: HttpRequest, query: dict | None = None) -> str:
 def credential_list(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request)
     filters = form.filters() if form.is_bound else listing.Filters()
+    query = _query(request)
     page = pager = None
     if filters is not None:
         page = listing.credentials_page(
             request.organization, filters, cursor=request.GET.get("cursor") or None
         )
-        query = {k: v for k, v in request.GET.items() if k != "cursor" and v}
         pager = {
             "has_next": page.has_next,
             "has_previous": page.has_previous,
@@ -52,18 +53,24 @@ def credential_list(request: HttpRequest) -> HttpResponse:
             "previous_url": page.previous_cursor
             and _list_url(request, {**query, "cursor": page.previous_cursor}),
         }
-    query = {k: v for k, v in request.GET.items() if k != "cursor" and v}
+    export_url = reverse("web:credentials_export", kwargs={"org": request.organization.slug})
     context = {
         "form": form,
         "filters": filters,
         "page": page,
         "pager": pager,
-        "export_url": reverse("web:credentials_export", kwargs={"org": request.organization.slug})
-        + (f"?{urlencode(query)}" if query else ""),
-        "here": request.get_full_path(),
+        "export_url": f"{export_url}?{urlencode(query)}" if query else export_url,
+        "here": _list_url(request, {key: value for key, value in request.GET.items() if value}),
     }
-    template = "web/credentials/_results.html" if request.htmx else "web/credentials/list.html"
-    return render(request, template, context)
+    if request.htmx:  # the filters changed: the results alone, and the address they have
+        response = render(request, "web/credentials/_results.html", context)
+        return push_url(response, _list_url(request, query))
+    return render(request, "web/credentials/list.html", context)
+
+
+def _query(request: HttpRequest) -> dict:
+    """The filters as asked, without the empty ones and without the page position."""
+    return {key: value for key, value in request.GET.items() if key != "cursor" and value}
 
 
 @require_safe
@@ -118,7 +125,7 @@ def _csv_lines(rows):
             credential.id,
             credential.recipient_name,
             credential.recipient_email,
-            credential.group.title,
+            credential.group_title,
             row.status,
             credential.privacy,
             _iso(credential.issued_on),
