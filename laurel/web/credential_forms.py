@@ -52,9 +52,7 @@ class CredentialFilterForm(forms.Form):
 
     def __init__(self, *args, groups=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group"].choices = [("", _("All groups"))] + [
-            (group.key, group.title) for group in groups
-        ]
+        self.fields["group"].choices = [("", _("All groups")), *groups]  # (key, title)
 
     def filters(self) -> listing.Filters | None:
         """The filters asked for, or None (and the errors on the form) when they are not."""

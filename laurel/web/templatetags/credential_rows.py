@@ -169,13 +169,11 @@ def _resend(row: Row, base: str, name: str, options: dict) -> str:
             f'class="btn btn-sm btn-outline-primary">{labels["resend"]}'
             f'<span class="visually-hidden"> {labels["to"]} {name}</span></button>'
         )
-    when = escape(_("Can be resent from %(day)s") % {"day": _day(row.resend_available_at, options)})
-    row_id = escape(row.credential.id)
+    # Disabled, and saying when it can be used (the service's cooldown rule).
+    when = escape(_("Resend from %(day)s") % {"day": _day(row.resend_available_at, options)})
     return (
-        '<button type="button" class="btn btn-sm btn-outline-secondary" disabled '
-        f'aria-describedby="resend-{row_id}">{labels["resend"]}</button>'
-        f'<span class="small text-body-secondary w-100 text-lg-end" id="resend-{row_id}">'
-        f"{when}</span>"
+        '<button type="button" class="btn btn-sm btn-outline-secondary resend-later" disabled>'
+        f"{when}</button>"
     )
 
 

@@ -25,7 +25,7 @@ from laurel.web.credential_forms import CredentialFilterForm, RevokeForm
 
 
 def _filter_form(request: HttpRequest) -> CredentialFilterForm:
-    groups = selectors.groups(request.organization).only("key", "title")
+    groups = selectors.groups(request.organization).values_list("key", "title")
     return CredentialFilterForm(request.GET or None, groups=groups)
 
 
@@ -57,6 +57,7 @@ def credential_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "filters": filters,
+        "more_filters": any(request.GET.get(name) for name in MORE_FILTERS),
         "page": page,
         "pager": pager,
         "export_url": f"{export_url}?{urlencode(query)}" if query else export_url,
@@ -66,6 +67,9 @@ def credential_list(request: HttpRequest) -> HttpResponse:
         response = render(request, "web/credentials/_results.html", context)
         return push_url(response, _list_url(request, query))
     return render(request, "web/credentials/list.html", context)
+
+
+MORE_FILTERS = ("privacy", "email", "issued_from", "issued_to")
 
 
 def _query(request: HttpRequest) -> dict:
