@@ -109,6 +109,12 @@ class Filters:
     def active(self) -> bool:
         return self != Filters()
 
+    @property
+    def scans(self) -> bool:
+        """True when the search matches any part of a name: no index can answer it."""
+        text = self.search.strip()
+        return bool(text) and "@" not in text and not _CREDENTIAL_ID.fullmatch(text)
+
 
 @dataclass(frozen=True)
 class Cursor:
@@ -163,7 +169,7 @@ class Page:
     has_previous: bool
     next_cursor: str | None
     previous_cursor: str | None
-    count: int  # of the filtered set, at most COUNT_CAP
+    count: int | None  # of the filtered set, at most COUNT_CAP; None: not counted
     count_capped: bool  # more than COUNT_CAP match
 
 
@@ -208,9 +214,13 @@ def credentials_page(
     else:
         has_next, has_previous = more, position is not None
     if not with_count:
-        count, capped = 0, False
+        count, capped = None, False
     elif not has_next and not has_previous:  # one page holds them all: no count to run
         count, capped = len(found), False
+    elif filters.scans:
+        # A name search reads rows until a page is full; counting every match would read
+        # them all, on every page.
+        count, capped = None, False
     else:
         count, capped = _capped_count(queryset)
     rows = _rows(found, now=now)

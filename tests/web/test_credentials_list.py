@@ -289,3 +289,14 @@ def test_the_resend_rule_gives_the_date_the_page_shows(owner, three, settings):
     assert listing.resend_available_at(None, now=now) is None
     settings.LAUREL_RESEND_COOLDOWN_DAYS = 1
     assert listing.resend_available_at(last, now=now) is None
+
+
+def test_a_name_search_over_several_pages_is_not_counted(member_login, owner, never_group):
+    bulk(owner.organization, never_group, 60)
+    response = member_login(owner.user).get(list_url(owner.organization, "?q=person"))
+    page = response.context["page"]
+    assert page.count is None and page.has_next and len(page.rows) == 50
+    assert "Matching credentials, newest first" in response.content.decode()
+    # An email prefix is counted (the index answers it).
+    response = member_login(owner.user).get(list_url(owner.organization, "?q=p1@"))
+    assert response.context["page"].count == 1

@@ -196,11 +196,7 @@ def test_export_csv_downloads_the_filtered_list(page, stocked, acme):
 
 
 def test_an_empty_list(page, org_factory, user_factory):
-    empty = org_factory("Fresh Start")
-    owner = Membership.objects.get(organization=empty).user
-    owner.set_password(PASSWORD)
-    owner.email = "fresh@start.example"
-    owner.save()
+    empty = org_factory("Fresh Start", owner=user_factory("fresh@start.example", PASSWORD))
     sign_in(page, "fresh@start.example")
     page.wait_for_url(f"**/organizations/{empty.slug}/")
     open_list(page, empty)
