@@ -208,3 +208,29 @@ def test_resend_of_a_draft_says_why_not(member_login, owner, never_group):
     response = member_login(owner.user).post(url(owner.organization, draft, "resend"), follow=True)
     assert "Only published credentials are emailed" in response.content.decode()
     assert Credential.objects.get(pk=draft.pk).status == "draft"
+
+
+@pytest.mark.parametrize(
+    "last_status, days_ago, available_in_days",
+    [
+        (None, None, None),  # never emailed: now
+        ("failed", 0, None),  # the last one failed: now
+        ("failed", 30, None),
+        ("queued", 0, 7),
+        ("sending", 1, 6),
+        ("sent", 0, 7),
+        ("sent", 6.5, 0.5),
+        ("sent", 7, None),  # exactly the cooldown later: now
+        ("sent", 40, None),
+    ],
+)
+def test_the_resend_rule_the_service_and_the_list_share(last_status, days_ago, available_in_days):
+    from laurel.credentials.rules import resend_available_at
+
+    now = timezone.now()
+    last_at = None if days_ago is None else now - timedelta(days=days_ago)
+    available = resend_available_at(
+        last_status=last_status, last_at=last_at, cooldown=timedelta(days=7), now=now
+    )
+    expected = None if available_in_days is None else now + timedelta(days=available_in_days)
+    assert available == expected
