@@ -31,7 +31,7 @@ from laurel.organizations.tenancy import scoped
 _CREDENTIAL_ID = re.compile(r"[A-Za-z0-9_-]{32}")
 
 PAGE_SIZE = 50
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 SEARCH_MAX_LENGTH = 100
 
 # What the list calls a credential's status: "expired" is a published one past valid_until.
