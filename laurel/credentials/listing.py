@@ -3,8 +3,8 @@
 Rows come newest first, ordered by (created_at, id) descending, so a page is an index range
 scan from a cursor (the last row seen), never an OFFSET: page 2,000 costs what page 1
 costs. The count is capped (COUNT_CAP + 1 rows at most are counted). Each row carries
-what the list shows beside the credential: its email delivery (the latest, for the page's
-rows in one query), the credentials that renew it, and when its email may be resent.
+what the list shows beside the credential, read in the page's own query: its latest email
+delivery and the credential that renews it; and when its email may be resent.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.conf import settings
 from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from laurel.credentials import rules
@@ -224,7 +225,7 @@ def credentials_page(
     else:
         count, capped = _capped_count(queryset)
     rows = _rows(found, now=now)
-    first, last = (found[0], found[-1]) if found else (None, None)
+    first, last = (found[0][0], found[-1][0]) if found else (None, None)
     return Page(
         rows=rows,
         has_next=has_next,
@@ -252,7 +253,8 @@ def export_rows(
         yield from _rows(found, now=now)
         if len(found) < batch:
             return
-        position = Cursor(found[-1].created_at, found[-1].id)
+        last = found[-1][0]
+        position = Cursor(last.created_at, last.id)
 
 
 def filtered(organization: Organization, filters: Filters, *, now: datetime) -> QuerySet:
@@ -316,7 +318,7 @@ def _email_prefix(prefix: str) -> Q:
     return Q(recipient_email_normalized__startswith=prefix)
 
 
-def _keyset(queryset: QuerySet, position: Cursor | None, size: int) -> list[Listed]:
+def _keyset(queryset: QuerySet, position: Cursor | None, size: int) -> list[tuple[Listed, tuple]]:
     """size + 1 credentials from `position` on (one more tells whether there is more)."""
     if position is None:
         ordered = queryset.order_by("-created_at", "-id")
@@ -331,7 +333,28 @@ def _keyset(queryset: QuerySet, position: Cursor | None, size: int) -> list[List
                 Q(created_at__lt=moment) | Q(id__lt=credential_id)
             )
             ordered = queryset.filter(earlier).order_by("-created_at", "-id")
-    return [Listed(*values) for values in ordered.values_list(*_COLUMNS)[: size + 1]]
+    found = ordered.annotate(**_beside()).values_list(*_COLUMNS, *_BESIDE)[: size + 1]
+    return [(Listed(*values[:_WIDTH]), values[_WIDTH:]) for values in found]
+
+
+_WIDTH = len(_COLUMNS)
+_BESIDE = ("email_status", "email_error", "email_at", "renewed_by")
+
+
+def _beside() -> dict:
+    """What the list shows beside each credential, read in the page's own query (one
+    index probe per row and value): its latest email and the first credential renewing it
+    (a renewal renewed in turn links on from there)."""
+    latest = EmailDelivery.objects.filter(credential=OuterRef("pk")).order_by("-created_at", "-id")
+    renewals = Credential.objects.filter(supersedes=OuterRef("pk")).order_by("created_at", "id")
+    return {
+        "email_status": Subquery(latest.values("status")[:1]),
+        "email_error": Subquery(latest.values("error")[:1]),
+        "email_at": Subquery(
+            latest.annotate(at=Coalesce("sent_at", "created_at")).values("at")[:1]
+        ),
+        "renewed_by": Subquery(renewals.values("id")[:1]),
+    }
 
 
 def _capped_count(queryset: QuerySet) -> tuple[int, bool]:
@@ -339,20 +362,18 @@ def _capped_count(queryset: QuerySet) -> tuple[int, bool]:
     return min(counted, COUNT_CAP), counted > COUNT_CAP
 
 
-def _rows(credentials: list[Listed], *, now: datetime) -> list[Row]:
-    ids = [credential.id for credential in credentials]
-    emails = last_emails(ids)
-    renewals = superseded_by(ids)
+def _rows(found: list[tuple[Listed, tuple]], *, now: datetime) -> list[Row]:
     rows = []
-    for credential in credentials:
-        status = display_status(credential, now=now)
-        email = emails.get(credential.id)
+    for credential, (email_status, email_error, email_at, renewed_by) in found:
+        email = (
+            LastEmail(status=email_status, error=email_error, at=email_at) if email_status else None
+        )
         rows.append(
             Row(
                 credential=credential,
-                status=status,
+                status=display_status(credential, now=now),
                 email=email,
-                superseded_by=renewals.get(credential.id, ()),
+                superseded_by=(renewed_by,) if renewed_by else (),
                 resend_available_at=resend_available_at(email, now=now),
             )
         )
@@ -365,35 +386,6 @@ def display_status(credential, *, now: datetime) -> str:
     if credential.status == Credential.Status.PUBLISHED and expired:
         return EXPIRED
     return credential.status
-
-
-def last_emails(credential_ids: list[str]) -> dict[str, LastEmail]:
-    """The latest email delivery of each credential, in one query."""
-    if not credential_ids:
-        return {}
-    deliveries = (
-        EmailDelivery.objects.filter(credential_id__in=credential_ids)
-        .order_by("credential_id", "-created_at", "-id")
-        .values_list("credential_id", "status", "error", "sent_at", "created_at")
-    )
-    latest: dict[str, LastEmail] = {}
-    for credential_id, status, error, sent_at, created_at in deliveries:
-        if credential_id not in latest:
-            latest[credential_id] = LastEmail(status=status, error=error, at=sent_at or created_at)
-    return latest
-
-
-def superseded_by(credential_ids: list[str]) -> dict[str, tuple[str, ...]]:
-    """The credentials that renew each of these (the other way of the ↻ link)."""
-    if not credential_ids:
-        return {}
-    renewals: dict[str, tuple[str, ...]] = {}
-    pairs = Credential.objects.filter(supersedes_id__in=credential_ids).values_list(
-        "supersedes_id", "id"
-    )
-    for old, new in pairs.order_by("created_at", "id"):
-        renewals[old] = (*renewals.get(old, ()), new)
-    return renewals
 
 
 def _midnight(day: date) -> datetime:
