@@ -178,6 +178,21 @@ class Credential(models.Model):
                 fields=["group", "recipient_email_normalized"], name="credential_recipient"
             ),
             models.Index(fields=["organization", "-created_at"], name="credential_org_time"),
+            # The credentials list (laurel/credentials/listing.py) and the home page:
+            # keyset pages, a group's pages, an email prefix, the weekly chart, the drafts.
+            models.Index(fields=["organization", "created_at", "id"], name="credential_org_keyset"),
+            models.Index(
+                fields=["organization", "group", "created_at", "id"], name="credential_group_keyset"
+            ),
+            models.Index(
+                fields=["organization", "recipient_email_normalized"],
+                opclasses=["int8_ops", "varchar_pattern_ops"],  # LIKE 'prefix%' on PostgreSQL
+                name="credential_org_email",
+            ),
+            models.Index(
+                fields=["organization", "issued_on", "status"], name="credential_org_issued"
+            ),
+            models.Index(fields=["organization", "status", "created_at", "id"], name="credential_org_status"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -149,3 +149,21 @@ def valid_until_for(*, unit: str, amount: int | None, issued_on: datetime) -> da
     if unit == "years":
         return add_months(issued_on, 12 * amount)
     raise ValueError(f"unknown expiry unit {unit!r}")
+
+
+# --- resending the issuance email -------------------------------------------------------
+
+
+def resend_available_at(
+    *, last_status: str | None, last_at: datetime | None, cooldown: timedelta, now: datetime
+) -> datetime | None:
+    """When the issuance email may be sent again: None means now.
+
+    `last_status` and `last_at` describe the latest email to the recipient (when it was
+    sent, or queued if not yet). Never emailed, or the last one failed: now. Otherwise
+    once the cooldown after it has passed.
+    """
+    if last_status is None or last_at is None or last_status == "failed":
+        return None
+    available = last_at + cooldown
+    return available if available > now else None

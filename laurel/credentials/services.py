@@ -430,15 +430,18 @@ def resend_email(*, actor: Actor, credential_id: str, now: datetime | None = Non
     last = (
         EmailDelivery.objects.filter(credential=credential).order_by("-created_at", "-id").first()
     )
-    if last is not None and last.status != EmailDelivery.Status.FAILED:
-        cooldown = timedelta(days=settings.LAUREL_RESEND_COOLDOWN_DAYS)
-        wait = (last.sent_at or last.created_at) + cooldown - now
-        if wait > timedelta(0):
-            raise Cooldown(
-                f"The email was sent less than {settings.LAUREL_RESEND_COOLDOWN_DAYS} days ago; "
-                f"it can be sent again after {(now + wait):%Y-%m-%d %H:%M} UTC.",
-                retry_after=int(wait.total_seconds()) + 1,
-            )
+    available_at = rules.resend_available_at(
+        last_status=last.status if last else None,
+        last_at=(last.sent_at or last.created_at) if last else None,
+        cooldown=timedelta(days=settings.LAUREL_RESEND_COOLDOWN_DAYS),
+        now=now,
+    )
+    if available_at is not None:  # the same rule the credentials list shows
+        raise Cooldown(
+            f"The email was sent less than {settings.LAUREL_RESEND_COOLDOWN_DAYS} days ago; "
+            f"it can be sent again after {available_at:%Y-%m-%d %H:%M} UTC.",
+            retry_after=int((available_at - now).total_seconds()) + 1,
+        )
     credential.organization = Organization.objects.get(pk=credential.organization_id)
     delivery = queue_issuance_email(credential=credential, kind=EmailDelivery.Kind.RESEND)
     if delivery is None:

@@ -63,6 +63,8 @@ class EmailDelivery(models.Model):
         indexes = [
             models.Index(fields=["credential", "-created_at"], name="mail_delivery_credential_idx"),
             models.Index(fields=["status"], name="mail_delivery_status_idx"),
+            # The home page's failed emails and the list's "failed" filter, per organization.
+            models.Index(fields=["organization", "status"], name="mail_delivery_org_status_idx"),
         ]
 
     def __str__(self) -> str:
