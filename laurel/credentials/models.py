@@ -192,7 +192,9 @@ class Credential(models.Model):
             models.Index(
                 fields=["organization", "issued_on", "status"], name="credential_org_issued"
             ),
-            models.Index(fields=["organization", "status", "created_at", "id"], name="credential_org_status"),
+            models.Index(
+                fields=["organization", "status", "created_at", "id"], name="credential_org_status"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

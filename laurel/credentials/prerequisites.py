@@ -7,14 +7,13 @@ makes (require_issuing_prerequisites, the quota rule), never from a copy of them
 
 from __future__ import annotations
 
-import copy
 from datetime import datetime
 
+from laurel.credentials.issue_reads import IssuingContext
 from laurel.organizations.errors import DomainError, QuotaExceeded
 from laurel.organizations.permissions import Actor
 from laurel.organizations.rules import quota_allows
 from laurel.organizations.selectors import active_signing_key, quota_status
-from laurel.organizations.services import require_issuing_prerequisites
 
 
 def issuing_blocker(
@@ -25,12 +24,17 @@ def issuing_blocker(
     In the service's order: approval, signing key, role; then the month's quota, as it
     stands for a recipient not yet counted this month.
     """
-    # require_issuing_prerequisites reads the key lock_organization joined to the row; a
-    # copy carries it here so that the caller's organization is left as it was.
-    organization = copy.copy(actor.organization)
-    organization.active_signing_key = active_signing_key(organization)
+    from laurel.credentials.services import require_issuing_prerequisites
+
+    organization = actor.organization
+    context = IssuingContext(
+        organization=organization,
+        signing_key=active_signing_key(organization),
+        group=None,
+        webhooks_listen=False,
+    )
     try:
-        require_issuing_prerequisites(actor, organization, action)
+        require_issuing_prerequisites(actor, context, action)
     except DomainError as error:
         return error
     quota = quota_status(organization, now=now)

@@ -19,8 +19,9 @@ from django.utils import timezone
 from django_tasks import task
 
 from laurel.credentials import rules
+from laurel.credentials.issue_reads import IssuingContext
 from laurel.credentials.models import Credential, PublishBatch
-from laurel.credentials.services import publish
+from laurel.credentials.services import publish, require_issuing_prerequisites
 from laurel.organizations import audit
 from laurel.organizations.errors import DomainError, NotFound, ValidationError
 from laurel.organizations.models import Organization
@@ -29,26 +30,14 @@ from laurel.organizations.selectors import active_signing_key, actor_for_user
 from laurel.organizations.tenancy import get_scoped, scoped
 from laurel.tasks import enqueue_on_commit
 
-try:  # issue 10: the prerequisites read the issuing context, beside the issue service
-    from laurel.credentials.issue_reads import IssuingContext
-    from laurel.credentials.services import require_issuing_prerequisites
 
-    def _require_publishing(actor: Actor) -> None:
-        organization = Organization.objects.get(pk=actor.organization.pk)  # as it is now
-        key = active_signing_key(organization)
-        context = IssuingContext(
-            organization=organization, signing_key=key, group=None, webhooks_listen=False
-        )
-        require_issuing_prerequisites(actor, context, "publish")
-
-except ImportError:  # before it: they read the row lock_organization returned, key joined
-
-    def _require_publishing(actor: Actor) -> None:
-        from laurel.organizations.services import require_issuing_prerequisites
-
-        organization = Organization.objects.get(pk=actor.organization.pk)  # as it is now
-        organization.active_signing_key = active_signing_key(organization)
-        require_issuing_prerequisites(actor, organization, "publish")
+def _require_publishing(actor: Actor) -> None:
+    organization = Organization.objects.get(pk=actor.organization.pk)  # as it is now
+    key = active_signing_key(organization)
+    context = IssuingContext(
+        organization=organization, signing_key=key, group=None, webhooks_listen=False
+    )
+    require_issuing_prerequisites(actor, context, "publish")
 
 
 logger = logging.getLogger(__name__)

@@ -135,9 +135,7 @@ def _draft(request, credential_id: str) -> Credential:
 
 
 def _update_draft(**arguments):
-    # Issue 10 folds update_draft into update_credential (one service decides by status).
-    update = getattr(services, "update_credential", None) or services.update_draft
-    return update(**arguments)
+    return services.update_credential(**arguments)  # decides what a draft may change
 
 
 @require_safe
