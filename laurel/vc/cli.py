@@ -67,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="FILE",
-        help="a DID document to use (repeatable)",
+        help="a DID document, or the controller document of an https:// key, to use (repeatable)",
     )
     parser.add_argument(
         "--status-list",

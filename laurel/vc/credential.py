@@ -2,7 +2,7 @@
 
 The output is a plain JSON-serializable dict, unsigned, that validates against the
 official OB 3.0 JSON schema (``schemas/ob_v3p0_achievementcredential_schema.json``) and
-uses only terms its contexts define (see ``shared/standards/README.md`` for the traps).
+uses only terms its contexts define (see ``laurel/vc/contexts/README.md``).
 The recipient's email never appears: only its salted SHA-256 hash (an IdentityObject).
 """
 
@@ -380,13 +380,19 @@ def _where(path: Sequence[Any]) -> str:
     return "/".join(str(part) for part in path) or "(document)"
 
 
-def _explain(document: dict, fast_error: Exception | None) -> SchemaError:
+def _explain(
+    document: dict,
+    fast_error: Exception | None,
+    *,
+    where: Callable[[Sequence[Any]], str] = _where,
+) -> SchemaError:
+    """The first failing place of `document`, named by `where` (its path by default)."""
     errors = sorted(_validator().iter_errors(document), key=lambda e: list(e.absolute_path))
     if not errors:
         return SchemaError(f"OB 3.0 schema: {fast_error}")
     first = errors[0]
     message = first.message if len(first.message) <= 200 else first.message[:200] + "..."
-    return SchemaError(f"OB 3.0 schema: at {_where(first.absolute_path)}: {message}")
+    return SchemaError(f"OB 3.0 schema: at {where(list(first.absolute_path))}: {message}")
 
 
 def validate_schema(document: dict) -> None:

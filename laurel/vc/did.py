@@ -57,7 +57,8 @@ def did_web(base_url: str, path: str) -> str:
     return ":".join(["did", "web", host, *(quote(s, safe="") for s in segments)])
 
 
-def _is_local(host: str) -> bool:
+def is_local_host(host: str) -> bool:
+    """True for a host (with or without its port) on this machine: localhost, 127.0.0.1, ::1."""
     try:
         name = urlsplit(f"//{host}").hostname
     except ValueError:
@@ -74,7 +75,7 @@ def did_web_document_url(did: str) -> str:
     host = unquote(host_part)
     if not host or "/" in host or any(not s for s in segments):
         raise ResolutionError(f"malformed did:web identifier: {did!r}")
-    scheme = "http" if _is_local(host) else "https"
+    scheme = "http" if is_local_host(host) else "https"
     path = "/".join(unquote(s) for s in segments) if segments else ".well-known"
     return f"{scheme}://{host}/{path}/did.json"
 

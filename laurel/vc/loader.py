@@ -3,7 +3,7 @@
 A credential's meaning (and so its signature) depends on its contexts. Fetching them at
 signing or verification time would make both depend on a third-party server being up and
 unchanged, so the contexts are files in ``laurel/vc/contexts/`` (copied from the
-standards repositories, see ``shared/standards/README.md``).
+standards repositories, see ``laurel/vc/contexts/README.md``).
 """
 
 import copy

@@ -163,17 +163,22 @@ class Resolver:
     # ---- what verification asks for -------------------------------------------------
 
     def did_document(self, did: str) -> dict:
-        """The DID document of `did` (did:web, or did:key computed locally)."""
+        """The DID document of `did` (did:web, or did:key computed locally), or the
+        controller document at an HTTPS URL (a verification method such as
+        ``https://example.edu/issuers/565049#key-1``), fetched as safely as a did:web."""
         did = _without_fragment(did)
         if did in self._given:
             return self._given[did]
+        if did.startswith(("https://", "http://")):
+            return self._controller_document(did)
         method = did.split(":", 2)[1] if did.count(":") >= 2 and did.startswith("did:") else None
         if method == "key":
             return _did_key_document(did)
         if method != "web":
             shown = f"did:{method}" if method else repr(did)
             raise ResolutionError(
-                f"unknown DID method {shown}: only did:web and did:key are supported"
+                f"unknown DID method {shown}: only did:web, did:key and HTTPS controller "
+                "documents are supported"
             )
         from laurel.vc.did import did_web_document_url
 
@@ -189,13 +194,29 @@ class Resolver:
         return document
 
     def resolve_verification_method(self, vm_id: str) -> dict:
-        """The verification method `vm_id` ("<did>#<key>") from its controller's DID document,
-        if that document authorizes it for assertionMethod; raises ResolutionError otherwise."""
-        if not isinstance(vm_id, str) or not vm_id.startswith("did:"):
-            raise ResolutionError(f"verification method {vm_id!r} is not a DID URL")
+        """The verification method `vm_id` ("<did>#<key>", or "<https URL>#<key>") from its
+        controller's document, if that document authorizes it for assertionMethod; raises
+        ResolutionError otherwise."""
+        if not isinstance(vm_id, str) or not vm_id.startswith(("did:", "https://", "http://")):
+            raise ResolutionError(f"verification method {vm_id!r} is not a DID or HTTPS URL")
         from laurel.vc.did import verification_method
 
         return verification_method(self.did_document(vm_id), vm_id)
+
+    def _controller_document(self, url: str) -> dict:
+        # Controlled Identifiers 1.0: a controller document is fetched over HTTPS; plain
+        # http only on the local host (development), exactly as for did:web.
+        from laurel.vc.did import is_local_host
+
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme != "https" and not is_local_host(parts.netloc):
+            raise ResolutionError(f"refusing to fetch the controller document {url}: not https")
+        document = self._load_json(url, what=f"the controller document {url}")
+        if document.get("id") != url:
+            raise ResolutionError(
+                f"the controller document at {url} is for {document.get('id')!r}, not {url}"
+            )
+        return document
 
     def status_list_credential(self, url: str) -> dict:
         """The (signed) status list credential published at `url`."""

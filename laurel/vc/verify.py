@@ -8,7 +8,9 @@ Checks, in the order a person reads them:
 - ``status``: every credentialStatus entry (Bitstring Status List, revocation or
   suspension), read from a status list whose own proof verifies;
 - ``validity dates``: validFrom is not in the future and validUntil is not past;
-- ``schema``: the Open Badges 3.0 JSON schema.
+- ``schema``: the Open Badges 3.0 JSON schema, the document read as JSON-LD means it
+  (compacted single values in the plain-JSON form the schema spells out, see
+  ``compacted.py``); the signature is checked on the document as it was signed.
 
 Each check ends ``passed``, ``failed`` (with the reason) or ``could not check`` (with the
 reason: a DID document or status list that could not be obtained, typically offline).
@@ -338,7 +340,10 @@ def _judge_status_list(
     status_list: dict, url: str, purpose: str, issuer: str | None, resolver: Resolver
 ) -> Bitstring | tuple[str, str]:
     types = status_list.get("type")
+    types = [types] if isinstance(types, str) else types
     subject = status_list.get("credentialSubject")
+    if isinstance(subject, list) and len(subject) == 1:
+        subject = subject[0]  # JSON-LD: a list of one is the single value
     if not isinstance(types, list) or "BitstringStatusListCredential" not in types:
         return FAILED, f"{url} is not a BitstringStatusListCredential"
     if not isinstance(subject, dict) or subject.get("statusPurpose") != purpose:
@@ -403,19 +408,30 @@ def _date_field(document: dict, name: str) -> tuple[datetime | None, str | None]
 
 
 def _check_schema(document: dict) -> Check:
-    from laurel.vc.credential import validate_schema
+    # Judged as JSON-LD means it: a compacted single value (proof as one object, a string
+    # type, an image by its URL) is the same credential as the plain-JSON form the schema
+    # spells out, so it passes, with a note saying where (see laurel/vc/compacted.py).
+    from laurel.vc.compacted import validate_as_jsonld
 
     declared = document.get("type")
     types = {declared} if isinstance(declared, str) else set(declared or ())
     if not OB_TYPES & types:
         return Check("schema", COULD_NOT_CHECK, "not an Open Badges credential: no schema to apply")
     try:
-        validate_schema(document)
+        compacted = validate_as_jsonld(document)
     except VCError as exc:
         return Check("schema", FAILED, str(exc))
     except (TypeError, ValueError, RecursionError) as exc:  # a hostile value upset a checker
         return Check("schema", FAILED, f"the document cannot be checked ({type(exc).__name__})")
-    return Check("schema", PASSED, "valid against the Open Badges 3.0 AchievementCredential schema")
+    valid = "valid against the Open Badges 3.0 AchievementCredential schema"
+    if not compacted:
+        return Check("schema", PASSED, valid)
+    return Check(
+        "schema",
+        PASSED,
+        f"{valid}, in compacted JSON-LD form (read as the plain-JSON form at "
+        f"{', '.join(compacted)})",
+    )
 
 
 # ---- small helpers ------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """The Hyperstack-compatible calls answer field for field as Hyperstack documents them
-(shared/seeds/002: "Generate Credential (Draft)"), errors included."""
+(its API reference: "Generate Credential (Draft)"), errors included."""
 
 import re
 

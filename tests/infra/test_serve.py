@@ -9,6 +9,7 @@ import time
 import pytest
 from django_tasks_db.models import DBTaskResult
 
+from laurel.ops.management.commands.serve import base_url_warning
 from laurel.ops.tasks import ping
 from tests.helpers.server import (
     LAUREL,
@@ -87,6 +88,43 @@ def test_serve_on_a_port_in_use_says_so_in_one_line():
     assert finished.stderr.strip().splitlines() == [
         f"CommandError: Cannot listen on 127.0.0.1:{port}: Address already in use"
     ]
+
+
+def test_serve_warns_in_one_line_that_an_http_base_url_off_loopback_breaks_wallets():
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        finished = subprocess.run(
+            [*LAUREL, "serve", "--port", str(port)],  # the port in use: it stops at once
+            env=subprocess_env(LAUREL_BASE_URL="http://badges.example.org"),
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert finished.stderr.strip().splitlines() == [
+        "Warning: LAUREL_BASE_URL is http://badges.example.org, but wallets and verifiers "
+        "fetch did:web documents over HTTPS only: credentials issued here will not verify "
+        "in them (use an https:// base URL).",
+        f"CommandError: Cannot listen on 127.0.0.1:{port}: Address already in use",
+    ]
+
+
+@pytest.mark.parametrize(
+    "base_url, warned",
+    [
+        ("http://badges.example.org", True),
+        ("http://203.0.113.7:8000", True),
+        ("http://10.0.0.5", True),
+        ("https://badges.example.org", False),
+        ("http://127.0.0.1:8000", False),
+        ("http://127.1.2.3", False),
+        ("http://localhost:8000", False),
+        ("http://app.localhost", False),
+        ("http://[::1]:8000", False),
+    ],
+)
+def test_only_an_http_base_url_off_loopback_is_warned_about(base_url, warned):
+    assert (base_url_warning(base_url) is not None) is warned
 
 
 def test_when_the_task_worker_dies_serve_stops_the_web_server_and_says_why():

@@ -27,7 +27,11 @@ def node_binary() -> str:
             "(apt-get install nodejs npm, then `make interop`)",
             pytrace=False,
         )
-    if not (INTEROP / "node_modules" / "@digitalbazaar" / "vc").is_dir():
+    installed = [
+        INTEROP / "node_modules" / p
+        for p in ("@digitalbazaar/vc", "@digitalcredentials/verifier-core")
+    ]
+    if not all(path.is_dir() for path in installed):
         pytest.fail(
             "interop/node_modules is missing: run `make interop` (npm ci in interop/)",
             pytrace=False,
@@ -80,6 +84,17 @@ def sign_in_js(jobs: list[dict]) -> list[dict]:
     assert len(results) == len(jobs)
     failures = [r["error"] for r in results if "error" in r]
     assert not failures, f"the JavaScript signer refused: {failures}"
+    return results
+
+
+def verify_in_verifier_core(jobs: list[dict]) -> list[dict]:
+    """Verify every job with @digitalcredentials/verifier-core (interop/verifier_core.mjs).
+
+    job: {credential, web: {https URL: document}} (a did:web's document under its
+    did.json URL); result: {log: [{id, valid, error}], errors, schema, requested}.
+    """
+    results = run_script("verifier_core.mjs", {"jobs": jobs})["results"]
+    assert len(results) == len(jobs)
     return results
 
 

@@ -1,7 +1,7 @@
 """Both official eddsa-rdfc-2022 test vectors, reproduced byte for byte.
 
 W3C VC-DI-EdDSA Appendix A.1 and the 1EdTech "Linked Data Proof Test Vector for Open
-Badges 3.0" (files in shared/standards/test-vectors/, see its README).
+Badges 3.0" (files in tests/standards/test-vectors/, see its README).
 """
 
 import copy

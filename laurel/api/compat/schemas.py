@@ -1,4 +1,4 @@
-"""The Hyperstack shapes, field for field (shared/seeds/002: "Generate Credential (Draft)")."""
+"""The Hyperstack shapes, field for field (its API reference: "Generate Credential (Draft)")."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ the worker, prints the address once /healthz answers, and on SIGINT/SIGTERM stop
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import signal
 import socket
@@ -14,11 +15,34 @@ import subprocess
 import sys
 import time
 import urllib.request
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 STOP_TIMEOUT_SECONDS = 30
 READY_TIMEOUT_SECONDS = 60
+
+
+def base_url_warning(base_url: str) -> str | None:
+    """The one line `laurel serve` prints when LAUREL_BASE_URL is http:// off this machine:
+    wallets and standard verifiers fetch did:web documents over HTTPS only."""
+    parts = urlsplit(base_url)
+    if parts.scheme != "http":
+        return None
+    host = parts.hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return None
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return None
+    except ValueError:
+        pass  # a host name
+    return (
+        f"Warning: LAUREL_BASE_URL is {base_url}, but wallets and verifiers fetch did:web "
+        "documents over HTTPS only: credentials issued here will not verify in them "
+        "(use an https:// base URL)."
+    )
 
 
 def default_web_workers() -> int:
@@ -60,6 +84,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         if options["workers"] < 1 or options["threads"] < 1 or options["task_workers"] < 1:
             raise CommandError("--workers, --threads and --task-workers must be at least 1.")
+        warning = base_url_warning(settings.LAUREL_BASE_URL)
+        if warning:
+            self.stderr.write(warning)
         listener = self._listener(options)
         host, port = listener.getsockname()[:2]
         children = {"web": self._start_web(listener, options)}
