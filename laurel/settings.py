@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "laurel.credentials",
     "laurel.mail",
     "laurel.public",
+    "laurel.analytics",
+    "django.contrib.sitemaps",
     "laurel.ops",
     "laurel.api",
     "laurel.webhooks",
@@ -232,6 +234,14 @@ LAUREL_WEBHOOK_RETRY_BASE_SECONDS = int(os.environ.get("LAUREL_WEBHOOK_RETRY_BAS
 LAUREL_WEBHOOK_ALLOW_PRIVATE_TARGETS = _env_bool("LAUREL_WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
 # Workers sweep for expired credentials (credential.expired webhooks) this often; 0 = never.
 LAUREL_EXPIRY_SWEEP_SECONDS = int(os.environ.get("LAUREL_EXPIRY_SWEEP_SECONDS", "300"))
+
+# --- Public pages and /verify -----------------------------------------------------------
+# /verify fetches what a stranger points it at from public addresses only (no loopback,
+# private, link-local: SSRF); an installation verifying its own network turns this on.
+LAUREL_VERIFY_ALLOW_PRIVATE_URLS = _env_bool("LAUREL_VERIFY_ALLOW_PRIVATE_URLS", False)
+LAUREL_VERIFY_MAX_UPLOAD_BYTES = int(os.environ.get("LAUREL_VERIFY_MAX_UPLOAD_BYTES", "5242880"))
+# bench/verify_page.py only: serves the minimal baseline view under /bench/baseline/<id>.
+LAUREL_BENCH_BASELINE = _env_bool("LAUREL_BENCH_BASELINE", False)
 
 # --- Static files and security --------------------------------------------------------
 STATIC_URL = "/static/"
