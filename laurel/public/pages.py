@@ -14,6 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from django.core.cache import cache
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from laurel.credentials.models import Credential
 from laurel.public import sharing
 from laurel.public.verification import (
+    PageKey,
     Standing,
     check_lines,
     fresh_until,
@@ -66,9 +68,14 @@ class _LocalCache:
 local_cache = _LocalCache()
 
 
-def cached_fragment(kind: str, credential: Credential, draw: Callable[[], object]):
-    """`draw()` for this credential's current version, from a cache when it was drawn."""
-    key = f"laurel:public:{kind}:{get_language()}:{version(credential)}"
+def cached_fragment(kind: str, credential, draw: Callable[[], object]):
+    """`draw()` for this credential's current version, from a cache when it was drawn.
+
+    `credential` is a Credential or a PageKey (verification.page_key) of the same version:
+    a hit needs no more than the key; `draw` loads what it needs.
+    """
+    current = credential.version if isinstance(credential, PageKey) else version(credential)
+    key = f"laurel:public:{kind}:{get_language()}:{current}"
     value = local_cache.get(key)
     if value is not None:
         return value
@@ -112,10 +119,15 @@ def page_context(credential: Credential) -> dict:
     }
 
 
-def page_fragments(credential: Credential) -> dict:
+def page_fragments(key: PageKey) -> dict:
     """{"head": ..., "body": ..., "title": ...} for the page, cached per version."""
 
     def draw() -> dict:
+        from laurel.public.verification import page_credential
+
+        credential = page_credential(key.pk)
+        if credential is None:  # deleted between the two reads
+            raise Http404("No such credential")
         context = page_context(credential)
         return {
             "head": render_to_string("public/credential_head.html", context),
@@ -123,7 +135,7 @@ def page_fragments(credential: Credential) -> dict:
             "title": f"{credential.group.title} · {credential.recipient_name}",
         }
 
-    return cached_fragment("page", credential, draw)
+    return cached_fragment("page", key, draw)
 
 
 def embed_fragment(credential: Credential) -> str:
@@ -131,3 +143,30 @@ def embed_fragment(credential: Credential) -> str:
         return render_to_string("public/embed_card.html", page_context(credential))
 
     return cached_fragment("embed", credential, draw)
+
+
+SHELL_MARK = "\x00laurel-%s\x00"
+
+
+def page_shell(request) -> str:
+    """credential.html around placeholders, for visitors without a session or messages.
+
+    Rendering the layout (static URLs, URL reversing, translations) costs more than the
+    rest of a cached page load; for a visitor it differs only by the CSRF token, which
+    stays a placeholder here and is filled in per request (see views_credential).
+    """
+    key = f"laurel:public:shell:{get_language()}"
+    shell = local_cache.get(key)
+    if shell is None:
+        from django.utils.safestring import mark_safe
+
+        context = {
+            "title": mark_safe(SHELL_MARK % "title"),  # noqa: S308 - a placeholder
+            "head": mark_safe(SHELL_MARK % "head"),  # noqa: S308 - a placeholder
+            "body": mark_safe(SHELL_MARK % "body"),  # noqa: S308 - a placeholder
+            "private": False,
+            "csrf_token": mark_safe(SHELL_MARK % "csrf"),  # noqa: S308 - a placeholder
+        }
+        shell = render_to_string("public/credential.html", context, request=request)
+        local_cache.set(key, shell, timezone.now().timestamp() + FRAGMENT_TTL)
+    return shell

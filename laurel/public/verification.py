@@ -74,14 +74,83 @@ def page_credential(credential_id: str) -> Credential | None:
 def version(credential: Credential) -> str:
     """What the page's verdict depends on: changes when a revocation or renewal happens."""
     listed = credential.status_list
-    parts = [
+    return version_of(
         credential.pk,
-        credential.updated_at.isoformat(),
-        listed.updated_at.isoformat() if listed is not None else "-",
-        getattr(credential, "newer_id", None) or "-",
-        "expired" if credential.is_expired() else "current",
-    ]
-    return ":".join(parts)
+        credential.updated_at,
+        listed.updated_at if listed is not None else None,
+        getattr(credential, "newer_id", None),
+        credential.is_expired(),
+    )
+
+
+def version_of(pk, updated_at, list_updated_at, newer_id, expired: bool) -> str:
+    return ":".join(
+        [
+            pk,
+            updated_at.isoformat(),
+            list_updated_at.isoformat() if list_updated_at is not None else "-",
+            newer_id or "-",
+            "expired" if expired else "current",
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class PageKey:
+    """The few columns a page load needs before its cached fragment: who may see it and
+    which version it is. One hand-written statement (the ORM's compilation of the full
+    lookup costs more than the query on a hot page)."""
+
+    pk: str
+    status: str
+    privacy: str
+    recipient_email_normalized: str
+    valid_until: datetime | None
+    updated_at: datetime
+    list_updated_at: datetime | None
+    newer_id: str | None
+
+    def is_expired(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.valid_until is not None and self.valid_until <= now
+
+    @property
+    def version(self) -> str:
+        return version_of(
+            self.pk, self.updated_at, self.list_updated_at, self.newer_id, self.is_expired()
+        )
+
+
+_PAGE_KEY = (
+    "SELECT c.id, c.status, c.privacy, c.recipient_email_normalized, c.valid_until, "
+    "c.updated_at, sl.updated_at, "
+    "(SELECT n.id FROM {credentials} n WHERE n.supersedes_id = c.id AND n.status <> 'draft' "
+    "ORDER BY n.created_at DESC LIMIT 1) "
+    "FROM {credentials} c LEFT JOIN {lists} sl ON sl.id = c.status_list_id "
+    "WHERE c.id = %s AND c.status <> 'draft' AND c.document IS NOT NULL"
+)
+_KEY_FIELDS = ("id", "status", "privacy", "recipient_email_normalized", "valid_until")
+
+
+def page_key(credential_id: str) -> PageKey | None:
+    """The PageKey of a published or revoked credential; None for drafts and unknown ids."""
+    from django.db import connection
+
+    from laurel import rows
+    from laurel.credentials.models import StatusList
+
+    quote = connection.ops.quote_name
+    sql = _PAGE_KEY.format(
+        credentials=quote(Credential._meta.db_table), lists=quote(StatusList._meta.db_table)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [credential_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    own = rows.converted(Credential, (*_KEY_FIELDS, "updated_at"), row[:6])
+    [listed] = rows.converted(StatusList, ("updated_at",), row[6:7])
+    return PageKey(*own, list_updated_at=listed, newer_id=row[7])
 
 
 @dataclass(frozen=True)
@@ -237,8 +306,9 @@ def _first_failure(report: Report) -> str:
     return ""
 
 
-def fresh_until(credential: Credential) -> datetime:
-    """When the page's cached fragment must be drawn again at the latest."""
+def fresh_until(credential) -> datetime:
+    """When the page's cached fragment must be drawn again at the latest (a Credential or
+    a PageKey)."""
     limit = timezone.now() + timedelta(seconds=REPORT_TTL)
     if credential.valid_until is not None and credential.valid_until > timezone.now():
         return min(limit, credential.valid_until)

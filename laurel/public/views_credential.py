@@ -6,8 +6,11 @@ privacy rule (may_view), then a cached fragment or a cached image, and one count
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
@@ -17,13 +20,15 @@ from laurel.analytics.services import count
 from laurel.credentials.models import Credential
 from laurel.public import images, sharing
 from laurel.public.pages import (
+    SHELL_MARK,
     cached_fragment,
     embed_fragment,
     page_fragments,
+    page_shell,
     status_word,
     verdict,
 )
-from laurel.public.verification import page_credential
+from laurel.public.verification import page_credential, page_key
 from laurel.public.views import may_view
 from laurel.vc.baking import bake_png, bake_svg
 
@@ -51,11 +56,15 @@ def _private(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def credential_page(request: HttpRequest, credential_id: str) -> HttpResponse:
-    credential = _credential(credential_id)
-    if not may_view(request, credential):
+    key = page_key(credential_id)
+    if key is None:
+        raise Http404("No such credential")
+    if not may_view(request, key):
         return _private(request)
-    fragments = page_fragments(credential)
-    count(credential.pk, Kind.PAGE_VIEW)
+    fragments = page_fragments(key)
+    count(key.pk, Kind.PAGE_VIEW)
+    if key.privacy == "public" and _plain_visitor(request):
+        return HttpResponse(_fill(page_shell(request), fragments, get_token(request)))
     response = render(
         request,
         "public/credential.html",
@@ -63,13 +72,27 @@ def credential_page(request: HttpRequest, credential_id: str) -> HttpResponse:
             "title": fragments["title"],
             "head": mark_safe(fragments["head"]),  # noqa: S308 - rendered by our template
             "body": mark_safe(fragments["body"]),  # noqa: S308 - rendered by our template
-            "private": credential.privacy == "private",
+            "private": key.privacy == "private",
         },
     )
-    if credential.privacy == "private":
+    if key.privacy == "private":
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def _plain_visitor(request: HttpRequest) -> bool:
+    """No session (so not signed in) and no pending message: the layout is the same for all."""
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
+
+
+def _fill(shell: str, fragments: dict, csrf_token: str) -> str:
+    return (
+        shell.replace(SHELL_MARK % "title", escape(fragments["title"]), 1)
+        .replace(SHELL_MARK % "head", fragments["head"], 1)
+        .replace(SHELL_MARK % "body", fragments["body"], 1)
+        .replace(SHELL_MARK % "csrf", escape(csrf_token))
+    )
 
 
 @require_safe
