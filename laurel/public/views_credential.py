@@ -119,6 +119,8 @@ def _image(request, credential_id: str, kind: str, content_type: str, draw) -> H
     response["Cache-Control"] = (
         f"public, max-age={IMAGE_MAX_AGE}" if public else "private, no-store"
     )
+    if content_type == "image/svg+xml":  # opened on its own, an SVG is a document
+        response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     if kind in (Kind.DOWNLOAD_PNG, Kind.DOWNLOAD_SVG):
         extension = "png" if kind == Kind.DOWNLOAD_PNG else "svg"
         response["Content-Disposition"] = f'inline; filename="{credential.pk}.{extension}"'
