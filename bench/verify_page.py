@@ -211,6 +211,7 @@ def measure(name: str, env: dict, args) -> None:
     for label, (rate, p50, p99, bad) in (("/credential/<id>", page), ("baseline view", baseline)):
         errors = f", {bad} non-2xx" if bad else ""
         print(f"  {label:<18} {rate:8.0f} req/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms{errors}")
+    print(f"  load average during the run: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     ratio = page[0] / baseline[0]
     verdict = "goal met" if ratio >= 1.0 and page[2] <= 50 else "goal NOT met"
     print(

@@ -240,6 +240,8 @@ LAUREL_EXPIRY_SWEEP_SECONDS = int(os.environ.get("LAUREL_EXPIRY_SWEEP_SECONDS", 
 # private, link-local: SSRF); an installation verifying its own network turns this on.
 LAUREL_VERIFY_ALLOW_PRIVATE_URLS = _env_bool("LAUREL_VERIFY_ALLOW_PRIVATE_URLS", False)
 LAUREL_VERIFY_MAX_UPLOAD_BYTES = int(os.environ.get("LAUREL_VERIFY_MAX_UPLOAD_BYTES", "5242880"))
+# Page views and downloads are summed per process and written at most this often (0: at once).
+LAUREL_ANALYTICS_FLUSH_SECONDS = float(os.environ.get("LAUREL_ANALYTICS_FLUSH_SECONDS", "2"))
 # bench/verify_page.py only: serves the minimal baseline view under /bench/baseline/<id>.
 LAUREL_BENCH_BASELINE = _env_bool("LAUREL_BENCH_BASELINE", False)
 

@@ -138,11 +138,18 @@ def page_fragments(key: PageKey) -> dict:
     return cached_fragment("page", key, draw)
 
 
-def embed_fragment(credential: Credential) -> str:
+def embed_fragment(key: PageKey) -> str:
+    """The embed's card, cached per version like the page."""
+
     def draw() -> str:
+        from laurel.public.verification import page_credential
+
+        credential = page_credential(key.pk)
+        if credential is None:
+            raise Http404("No such credential")
         return render_to_string("public/embed_card.html", page_context(credential))
 
-    return cached_fragment("embed", credential, draw)
+    return cached_fragment("embed", key, draw)
 
 
 SHELL_MARK = "\x00laurel-%s\x00"

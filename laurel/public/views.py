@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
 from laurel.analytics.models import Kind
-from laurel.analytics.services import count
+from laurel.analytics.services import count_soon
 from laurel.credentials.models import Credential
 from laurel.credentials.rules import normalize_email
 from laurel.credentials.selectors import public_credential, status_list_by_id
@@ -58,7 +58,7 @@ def credential_json(request: HttpRequest, credential_id: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f'inline; filename="{credential.id}.json"'
     if response.status_code == 200:
-        count(credential.pk, Kind.DOWNLOAD_JSON)
+        counted(request, credential.pk, Kind.DOWNLOAD_JSON)
     return response
 
 
@@ -72,6 +72,12 @@ def may_view(request: HttpRequest, credential: Credential) -> bool:
         and user.email
         and normalize_email(user.email) == credential.recipient_email_normalized
     )
+
+
+def counted(request: HttpRequest, credential_id: str, kind: str) -> None:
+    """Count what a request did (a HEAD is a crawler checking, not a visit or a download)."""
+    if request.method != "HEAD":
+        count_soon(credential_id, kind)
 
 
 def _published_credential(credential_id: str) -> Credential:

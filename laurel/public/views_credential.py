@@ -16,7 +16,6 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from laurel.analytics.models import Kind
-from laurel.analytics.services import count
 from laurel.credentials.models import Credential
 from laurel.public import images, sharing
 from laurel.public.pages import (
@@ -29,7 +28,7 @@ from laurel.public.pages import (
     verdict,
 )
 from laurel.public.verification import page_credential, page_key
-from laurel.public.views import may_view
+from laurel.public.views import counted, may_view
 from laurel.vc.baking import bake_png, bake_svg
 
 IMAGE_MAX_AGE = 300
@@ -62,7 +61,7 @@ def credential_page(request: HttpRequest, credential_id: str) -> HttpResponse:
     if not may_view(request, key):
         return _private(request)
     fragments = page_fragments(key)
-    count(key.pk, Kind.PAGE_VIEW)
+    counted(request, key.pk, Kind.PAGE_VIEW)
     if key.privacy == "public" and _plain_visitor(request):
         return HttpResponse(_fill(page_shell(request), fragments, get_token(request)))
     response = render(
@@ -98,13 +97,15 @@ def _fill(shell: str, fragments: dict, csrf_token: str) -> str:
 @require_safe
 @xframe_options_exempt
 def credential_embed(request: HttpRequest, credential_id: str) -> HttpResponse:
-    credential = _credential(credential_id)
-    if not may_view(request, credential):
+    key = page_key(credential_id)
+    if key is None:
+        raise Http404("No such credential")
+    if not may_view(request, key):
         response = render(request, "public/embed_private.html", status=403)
     else:
-        card = mark_safe(embed_fragment(credential))  # noqa: S308 - rendered by our template
+        card = mark_safe(embed_fragment(key))  # noqa: S308 - rendered by our template
         response = render(request, "public/embed.html", {"card": card})
-        count(credential.pk, Kind.PAGE_VIEW)
+        counted(request, key.pk, Kind.PAGE_VIEW)
     response["Content-Security-Policy"] = EMBED_POLICY
     return response
 
@@ -124,7 +125,7 @@ def _image(request, credential_id: str, kind: str, content_type: str, draw) -> H
     if kind in (Kind.DOWNLOAD_PNG, Kind.DOWNLOAD_SVG):
         extension = "png" if kind == Kind.DOWNLOAD_PNG else "svg"
         response["Content-Disposition"] = f'inline; filename="{credential.pk}.{extension}"'
-        count(credential.pk, kind)
+        counted(request, credential.pk, kind)
     return response
 
 
@@ -177,7 +178,7 @@ def credential_linkedin(request: HttpRequest, credential_id: str) -> HttpRespons
     credential = _credential(credential_id)
     if not may_view(request, credential):
         return _private(request)
-    count(credential.pk, Kind.LINKEDIN_ADD)
+    counted(request, credential.pk, Kind.LINKEDIN_ADD)
     response = HttpResponseRedirect(sharing.linkedin_add_url(credential))
     response["Cache-Control"] = "no-store"
     return response

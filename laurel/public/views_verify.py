@@ -9,9 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from laurel.analytics.models import Kind
-from laurel.analytics.services import count
 from laurel.public import verify_anything
-from laurel.public.views import may_view
+from laurel.public.views import counted, may_view
 
 
 class VerifyForm(forms.Form):
@@ -45,7 +44,7 @@ def verify_page(request: HttpRequest) -> HttpResponse:
                 reference, may_view=lambda credential: may_view(request, credential)
             )
     if outcome is not None and outcome.credential is not None:
-        count(outcome.credential.pk, Kind.VERIFICATION)
+        counted(request, outcome.credential.pk, Kind.VERIFICATION)
     response = render(request, "public/verify.html", {"form": form, "outcome": outcome})
     response["Cache-Control"] = "private, no-store"
     return response

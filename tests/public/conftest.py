@@ -18,6 +18,12 @@ from tests.web.conftest import (  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
+def _counts_at_once(settings):
+    """Analytics written at once, so a test reads back what its requests counted."""
+    settings.LAUREL_ANALYTICS_FLUSH_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with empty caches (the shared one and this process's)."""
     from django.core.cache import cache

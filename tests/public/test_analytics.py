@@ -78,3 +78,21 @@ def test_concurrent_counts_are_each_counted(valid_credential):
     for thread in threads:
         thread.join()
     assert credential_totals(valid_credential).views == 40
+
+
+def test_counts_of_a_hot_page_are_summed_then_written_by_one_statement(
+    valid_credential, settings, django_assert_num_queries
+):
+    from laurel.analytics.selectors import credential_totals
+    from laurel.analytics.services import count_soon, flush
+
+    settings.LAUREL_ANALYTICS_FLUSH_SECONDS = 3600
+    flush()
+    with django_assert_num_queries(0):
+        for _ in range(5):
+            count_soon(valid_credential.pk, "view")
+        count_soon(valid_credential.pk, "png")
+    with django_assert_num_queries(1):
+        flush()
+    totals = credential_totals(valid_credential)
+    assert (totals.views, totals.downloads) == (5, 1)

@@ -157,3 +157,19 @@ def test_the_visitor_page_carries_a_working_csrf_token(client, valid_credential)
     token = re.search(r'"X-CSRFToken": "([^"]+)"', html).group(1)
     assert len(token) == 64
     assert "\x00" not in html
+
+
+def test_the_card_partial_renders_a_draft_for_the_issuer_preview(draft_credential):
+    from django.template.loader import render_to_string
+
+    html = render_to_string("public/credential_card.html", {"credential": draft_credential})
+    assert "Draft Person" in html
+    assert "Python Foundations" in html
+
+
+def test_a_head_request_is_not_counted_as_a_view(client, valid_credential):
+    from laurel.analytics.selectors import credential_totals
+
+    assert client.head(f"/credential/{valid_credential.pk}").status_code == 200
+    client.get(f"/credential/{valid_credential.pk}")
+    assert credential_totals(valid_credential).views == 1
