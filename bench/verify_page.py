@@ -154,8 +154,8 @@ def visit_all(base: str, ids: list[str]) -> None:
                 sys.exit(f"{prefix}{credential_id} answered {response.status_code}")
 
     started = time.monotonic()
-    with ThreadPoolExecutor(8) as pool:
-        list(pool.map(visit, ids))
+    with ThreadPoolExecutor(8) as pool:  # several passes: each web process keeps its own copy
+        list(pool.map(visit, ids * 4))
     print(f"  warmed {len(ids)} pages in {time.monotonic() - started:.0f} s")
 
 
@@ -216,7 +216,7 @@ def measure(name: str, env: dict, args) -> None:
         with tempfile.TemporaryDirectory() as workdir:
             visit_all(base, ids)  # every page once: its verdict and fragment are cached
             for prefix in ("/credential/", "/bench/baseline/"):  # warm up: connections
-                wrk(base, prefix, ids, 3, args.connections, workdir)
+                wrk(base, prefix, ids, 5, args.connections, workdir)
             # Alternate the two, so that whatever else loads the machine weighs on both.
             runs: dict[str, list] = {"/credential/": [], "/bench/baseline/": []}
             for _round in range(args.rounds):
