@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "laurel.credentials",
     "laurel.mail",
     "laurel.public",
+    "laurel.analytics",
+    "django.contrib.sitemaps",
     "laurel.ops",
     "laurel.api",
     "laurel.webhooks",
@@ -261,6 +263,16 @@ LAUREL_WEBHOOK_RETRY_BASE_SECONDS = _env_number("LAUREL_WEBHOOK_RETRY_BASE_SECON
 LAUREL_WEBHOOK_ALLOW_PRIVATE_TARGETS = _env_bool("LAUREL_WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
 # Workers sweep for expired credentials (credential.expired webhooks) this often; 0 = never.
 LAUREL_EXPIRY_SWEEP_SECONDS = _env_number("LAUREL_EXPIRY_SWEEP_SECONDS", 300, minimum=0)
+
+# --- Public pages and /verify -----------------------------------------------------------
+# /verify fetches what a stranger points it at from public addresses only (no loopback,
+# private, link-local: SSRF); an installation verifying its own network turns this on.
+LAUREL_VERIFY_ALLOW_PRIVATE_URLS = _env_bool("LAUREL_VERIFY_ALLOW_PRIVATE_URLS", False)
+LAUREL_VERIFY_MAX_UPLOAD_BYTES = int(os.environ.get("LAUREL_VERIFY_MAX_UPLOAD_BYTES", "5242880"))
+# Page views and downloads are summed per process and written at most this often (0: at once).
+LAUREL_ANALYTICS_FLUSH_SECONDS = float(os.environ.get("LAUREL_ANALYTICS_FLUSH_SECONDS", "2"))
+# bench/verify_page.py only: serves the minimal baseline view under /bench/baseline/<id>.
+LAUREL_BENCH_BASELINE = _env_bool("LAUREL_BENCH_BASELINE", False)
 
 # --- Static files and security --------------------------------------------------------
 STATIC_URL = "/static/"

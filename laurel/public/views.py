@@ -1,4 +1,6 @@
-"""What verifiers fetch: DID documents, status lists, signed credentials (and a stub page).
+"""What verifiers fetch: DID documents, status lists, signed credentials.
+
+The pages people read are in views_credential.py, views_issuer.py and views_verify.py.
 
 Every response here is read-only and cheap: documents are signed when they change (on
 publish, on revocation), never on read.
@@ -10,9 +12,11 @@ import hashlib
 import json
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
+from laurel.analytics.models import Kind
+from laurel.analytics.services import count_soon
 from laurel.credentials.models import Credential
 from laurel.credentials.rules import normalize_email
 from laurel.credentials.selectors import public_credential, status_list_by_id
@@ -53,19 +57,9 @@ def credential_json(request: HttpRequest, credential_id: str) -> HttpResponse:
         "no-cache" if credential.privacy == "public" else "private, no-cache"
     )
     response["Content-Disposition"] = f'inline; filename="{credential.id}.json"'
+    if response.status_code == 200:
+        counted(request, credential.pk, Kind.DOWNLOAD_JSON)
     return response
-
-
-@require_safe
-def credential_page(request: HttpRequest, credential_id: str) -> HttpResponse:
-    credential = _published_credential(credential_id)
-    if not may_view(request, credential):
-        return render(request, "public/credential_private.html", status=403)
-    return render(
-        request,
-        "public/credential.html",
-        {"credential": credential, "expired": credential.is_expired()},
-    )
 
 
 def may_view(request: HttpRequest, credential: Credential) -> bool:
@@ -78,6 +72,12 @@ def may_view(request: HttpRequest, credential: Credential) -> bool:
         and user.email
         and normalize_email(user.email) == credential.recipient_email_normalized
     )
+
+
+def counted(request: HttpRequest, credential_id: str, kind: str) -> None:
+    """Count what a request did (a HEAD is a crawler checking, not a visit or a download)."""
+    if request.method != "HEAD":
+        count_soon(credential_id, kind)
 
 
 def _published_credential(credential_id: str) -> Credential:

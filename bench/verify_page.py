@@ -1,0 +1,295 @@
+"""How fast /credential/<id> answers, against a real `laurel serve`, next to a minimal view.
+
+Run: .venv/bin/python bench/verify_page.py [--credentials 100000] [--seconds 30]
+     [--connections 32] [--ids 2000] [--database sqlite|postgres|both]
+
+For each database: a fresh data directory (and a fresh PostgreSQL database), `laurel
+migrate`, an approved organization, one credential issued through the services and then
+cloned to --credentials rows (same signed document, each its own id and status-list slot:
+signing 100,000 documents would only measure signing). `laurel serve --no-worker` (gunicorn,
+the production configuration) starts with LAUREL_BENCH_BASELINE=1, which adds the yardstick
+/bench/baseline/<id>: one row by primary key, one small template. wrk (Debian's `wrk`) then
+loads, at --connections connections, /credential/<id> and the baseline, each over the same
+--ids random credentials: first a warm-up pass of each (the verification result and the
+page fragment are cached per credential version), then the measured pass. Prints requests
+per second and p50/p99 of both (the two alternate over --rounds, so that other load on the
+machine weighs on both), and the ratio page/baseline. Goal: ratio >= 1.0, p99 <= 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+REPO = Path(__file__).resolve().parent.parent
+LAUREL = str(REPO / ".venv" / "bin" / "laurel")
+PYTHON = str(REPO / ".venv" / "bin" / "python")
+
+CLONE = r"""
+import sys, django
+django.setup()
+from django.db import transaction
+from laurel.credentials.models import Credential, new_credential_id
+from laurel.credentials.services import issue
+from laurel.organizations.models import Door, Organization
+from laurel.organizations.permissions import Actor
+from laurel.organizations.services import create_organization
+from laurel.credentials.services import create_group
+from django.contrib.auth import get_user_model
+
+total = int(sys.argv[1])
+owner = get_user_model().objects.create_user(username="bench@example.org", email="bench@example.org")
+org = create_organization(name="Bench Academy", owner=owner, plan="enterprise",
+    monthly_quota_override=10_000_000, approved=True, door=Door.SYSTEM)
+actor = Actor.system(org)
+group = create_group(actor=actor, title="Data Analysis with Python", expiry_unit="years",
+    expiry_amount=3, description="Cleaning, exploring and presenting data with pandas.",
+    criteria="Passed the final project.",
+    skills=[{"name": "pandas", "url": "https://example.org/skills/pandas"}])
+first = issue(actor=actor, group_key=group.key, recipient_name="Ada Lovelace",
+    recipient_email="ada@example.org", custom_attributes={})
+fields = {f.attname: getattr(first, f.attname) for f in Credential._meta.concrete_fields}
+batch, made = [], 1
+index = 10_000
+while made < total:
+    if index == first.status_list_index:
+        index += 1
+    row = dict(fields, id=new_credential_id(), status_list_index=index,
+        recipient_email=f"r{made}@example.org", recipient_email_normalized=f"r{made}@example.org",
+        recipient_name=f"Recipient {made}")
+    batch.append(Credential(**row))
+    made += 1
+    index += 1
+    if len(batch) == 5000 or made == total:
+        with transaction.atomic():
+            Credential.objects.bulk_create(batch)
+        batch = []
+print(Credential.objects.count())
+"""
+
+LUA = """
+ids = {%s}
+request = function()
+  return wrk.format("GET", "%s" .. ids[math.random(#ids)])
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run(env: dict, *command: str) -> str:
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode:
+        sys.exit(f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def prepare(env: dict, total: int) -> None:
+    run(env, LAUREL, "migrate", "--verbosity", "0")
+    started = time.monotonic()
+    count = run(env, PYTHON, "-c", CLONE, str(total)).strip().splitlines()[-1]
+    print(f"  {count} credentials in the database ({time.monotonic() - started:.0f} s to make)")
+
+
+def credential_ids(env: dict, how_many: int) -> list[str]:
+    script = (
+        "import django; django.setup()\n"
+        "from laurel.credentials.models import Credential\n"
+        "print('\\n'.join(Credential.objects.values_list('id', flat=True)))"
+    )
+    ids = run(env, PYTHON, "-c", script).split()
+    return random.Random(12).sample(ids, min(how_many, len(ids)))
+
+
+def serve(env: dict, port: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [LAUREL, "serve", "--no-worker", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
+                return server
+        except requests.RequestException:
+            time.sleep(0.2)
+    os.killpg(server.pid, signal.SIGKILL)
+    sys.exit("laurel serve did not start")
+
+
+def stop(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+
+
+def visit_all(base: str, ids: list[str]) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def visit(credential_id: str) -> None:
+        for prefix in ("/credential/", "/bench/baseline/"):
+            response = requests.get(f"{base}{prefix}{credential_id}", timeout=60)
+            if response.status_code != 200:
+                sys.exit(f"{prefix}{credential_id} answered {response.status_code}")
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(8) as pool:  # several passes: each web process keeps its own copy
+        list(pool.map(visit, ids * 4))
+    print(f"  warmed {len(ids)} pages in {time.monotonic() - started:.0f} s")
+
+
+def wrk(base: str, prefix: str, ids: list[str], seconds: int, connections: int, workdir: str):
+    """(requests/s, p50 ms, p99 ms, non-2xx) of wrk over `ids` under `prefix`."""
+    script = Path(workdir) / f"{prefix.strip('/').replace('/', '_')}.lua"
+    script.write_text(LUA % (",".join(f'"{i}"' for i in ids), prefix))
+    threads = str(min(connections, 2))
+    output = subprocess.run(
+        [
+            "wrk",
+            "-t",
+            threads,
+            "-c",
+            str(connections),
+            "-d",
+            f"{seconds}s",
+            "--latency",
+            "-s",
+            str(script),
+            base,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    return rate, _latency(output, "50%"), _latency(output, "99%"), int(bad.group(1)) if bad else 0
+
+
+def _combined(results: list[tuple]) -> tuple:
+    """Mean rate, median p50 and p99, total non-2xx over the rounds."""
+    rates, p50s, p99s, bad = zip(*results, strict=True)
+    middle = len(results) // 2
+    return (
+        sum(rates) / len(rates),
+        sorted(p50s)[middle],
+        sorted(p99s)[middle],
+        sum(bad),
+    )
+
+
+def _latency(output: str, label: str) -> float:
+    value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", output).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def measure(name: str, env: dict, args) -> None:
+    print(f"{name}:")
+    prepare(env, args.credentials)
+    ids = credential_ids(env, args.ids)
+    port = free_port()
+    env = dict(env, LAUREL_BENCH_BASELINE="1")
+    server = serve(env, port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with tempfile.TemporaryDirectory() as workdir:
+            visit_all(base, ids)  # every page once: its verdict and fragment are cached
+            for prefix in ("/credential/", "/bench/baseline/"):  # warm up: connections
+                wrk(base, prefix, ids, 5, args.connections, workdir)
+            # Alternate the two, so that whatever else loads the machine weighs on both.
+            runs: dict[str, list] = {"/credential/": [], "/bench/baseline/": []}
+            for _round in range(args.rounds):
+                for prefix, results in runs.items():
+                    seconds = max(args.seconds // args.rounds, 3)
+                    results.append(wrk(base, prefix, ids, seconds, args.connections, workdir))
+            page, baseline = (_combined(results) for results in runs.values())
+    finally:
+        stop(server)
+    for label, (rate, p50, p99, bad) in (("/credential/<id>", page), ("baseline view", baseline)):
+        errors = f", {bad} non-2xx" if bad else ""
+        print(f"  {label:<18} {rate:8.0f} req/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms{errors}")
+    print(f"  load average during the run: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    ratio = page[0] / baseline[0]
+    verdict = "goal met" if ratio >= 1.0 and page[2] <= 50 else "goal NOT met"
+    print(
+        f"  ratio page/baseline {ratio:.2f}x, page p99 {page[2]:.1f} ms ({verdict}: >= 1.0x, <= 50 ms)"
+    )
+
+
+def base_env(data_dir: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_URL")}
+    env.update(
+        LAUREL_DATA_DIR=data_dir,
+        LAUREL_LOG_LEVEL="ERROR",
+        DJANGO_SETTINGS_MODULE="laurel.settings",
+        LAUREL_BASE_URL="http://127.0.0.1:8000",
+    )
+    return env
+
+
+def run_sqlite(args) -> None:
+    with tempfile.TemporaryDirectory(prefix="laurel-bench-") as data_dir:
+        measure("SQLite", base_env(data_dir), args)
+
+
+def run_postgres(args) -> None:
+    import psycopg
+
+    server_url = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+    name = f"laurel_bench_verify_{os.getpid()}"
+    with psycopg.connect(f"{server_url}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        with tempfile.TemporaryDirectory(prefix="laurel-bench-") as data_dir:
+            env = base_env(data_dir)
+            env["DATABASE_URL"] = f"{server_url}/{name}"
+            measure("PostgreSQL", env, args)
+    finally:
+        with psycopg.connect(f"{server_url}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--credentials", type=int, default=100_000)
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--rounds", type=int, default=3, help="alternations of page/baseline")
+    parser.add_argument("--ids", type=int, default=500, help="distinct credentials loaded")
+    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is needed: apt-get install -y wrk")
+    print(
+        f"GET /credential/<id> against `laurel serve` ({os.cpu_count()} CPUs, "
+        f"{args.connections} connections, {args.ids} distinct credentials)"
+    )
+    if args.database in ("sqlite", "both"):
+        run_sqlite(args)
+    if args.database in ("postgres", "both"):
+        run_postgres(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""Counting what happens to a credential: atomic upserts, nothing about who.
+
+`count` adds one event now. `count_soon` is what hot pages call: events are summed in this
+process and written by one multi-row upsert at most every LAUREL_ANALYTICS_FLUSH_SECONDS
+(0 = at once), so a page view costs no write of its own; a crash can forget the last
+seconds' counts of one process, which only a counter can afford.
+"""
+
+from __future__ import annotations
+
+import atexit
+import threading
+import time
+from collections import Counter
+from datetime import date
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from laurel.analytics.models import DailyCount, Kind
+
+KINDS = frozenset(Kind.values)
+
+
+def count(credential_id: str, kind: str, *, day: date | None = None, by: int = 1) -> None:
+    """Add `by` `kind` events to the credential's counter of the day (UTC)."""
+    _check_kind(kind)
+    _upsert({(credential_id, day or timezone.now().date(), kind): by})
+
+
+def count_soon(credential_id: str, kind: str) -> None:
+    """Add one event, written with others of this process within the flush interval."""
+    _check_kind(kind)
+    _pending.add((credential_id, timezone.now().date(), kind))
+
+
+def flush() -> None:
+    """Write every event this process still holds (tests and shutdown call it)."""
+    _pending.flush()
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"unknown analytics kind {kind!r}")
+
+
+class _Pending:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.counts: Counter = Counter()
+        self.last_flush = time.monotonic()
+
+    def add(self, key: tuple) -> None:
+        interval = settings.LAUREL_ANALYTICS_FLUSH_SECONDS
+        with self.lock:
+            self.counts[key] += 1
+            due = time.monotonic() - self.last_flush >= interval or len(self.counts) > 1000
+            if not due:
+                return
+            counts, self.counts = self.counts, Counter()
+            self.last_flush = time.monotonic()
+        _upsert(counts)
+
+    def flush(self) -> None:
+        with self.lock:
+            counts, self.counts = self.counts, Counter()
+            self.last_flush = time.monotonic()
+        if counts:
+            _upsert(counts)
+
+
+_pending = _Pending()
+
+
+@atexit.register
+def _flush_at_exit() -> None:
+    try:
+        flush()
+    except Exception:  # noqa: BLE001 - the process is ending; nothing to report to
+        pass
+
+
+def _upsert(counts: dict[tuple, int]) -> None:
+    """One INSERT ... SELECT ... ON CONFLICT DO UPDATE for every (credential, day, kind).
+
+    Concurrent writers each add their own (a read-then-write would lose some), and an
+    unknown credential id counts nothing. On PostgreSQL, outside a caller's transaction,
+    the commit does not wait for the disk (as laurel.api.ratelimit does).
+    """
+    if not counts:
+        return
+    table = connection.ops.quote_name(DailyCount._meta.db_table)
+    credentials = connection.ops.quote_name("credentials_credential")
+    values = ", ".join(["(%s, %s, %s, %s)"] * len(counts))
+    params: list = []
+    for (credential_id, day, kind), by in counts.items():
+        params += [credential_id, day.isoformat(), kind, by]
+    unhurried = ""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        unhurried = " CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS u"
+    day_value = "CAST(v.day AS date)" if connection.vendor == "postgresql" else "v.day"
+    by_value = "CAST(v.n AS integer)" if connection.vendor == "postgresql" else "v.n"
+    sql = (
+        f"WITH v (credential_id, day, kind, n) AS (VALUES {values}) "
+        f"INSERT INTO {table} (credential_id, group_id, organization_id, day, kind, count) "
+        f"SELECT c.id, c.group_id, c.organization_id, {day_value}, v.kind, {by_value} "
+        f"FROM v JOIN {credentials} AS c ON c.id = v.credential_id{unhurried} WHERE true "
+        f"ON CONFLICT (credential_id, day, kind) DO UPDATE SET count = {table}.count + "
+        f"excluded.count"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)

@@ -1,0 +1,30 @@
+"""Filters of the public pages."""
+
+from __future__ import annotations
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def attribute_label(name: str) -> str:
+    """ "custom_final_grade" → "Final grade"."""
+    text = str(name).removeprefix("custom_").replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+@register.simple_tag
+def badge_medallion(credential, size: int = 112):
+    """The generated badge, inline (every text in it escaped by images.badge_svg)."""
+    from django.utils.safestring import mark_safe
+
+    from laurel.public.images import badge_svg
+
+    svg = badge_svg(credential).split("?>", 1)[-1].strip()
+    svg = svg.replace(
+        ' width="600" height="600"',
+        f' width="{int(size)}" height="{int(size)}" class="credential-medallion" aria-hidden="true"',
+        1,
+    ).replace(' role="img"', "", 1)
+    return mark_safe(svg)  # noqa: S308 - built by badge_svg from escaped text
