@@ -133,7 +133,7 @@ def test_list_filters_and_revoke_as_admin_with_a_reason(page, stocked, acme):
     assert credential.status == "revoked"
     assert credential.revocation_reason == "Issued to the wrong person"
     page.goto(f"/credential/{credential.id}")
-    assert page.get_by_text("This credential was revoked").is_visible()
+    assert page.get_by_text("The issuer revoked this credential").first.is_visible()
     assert page.dialogs == []
 
 

@@ -27,7 +27,7 @@ def post(group, **changes) -> dict:
         "group": group.key,
         "recipient_name": "Ada Lovelace",
         "recipient_email": "ada@example.org",
-        "evidence_url": "https://example.org/work/ada",
+        "evidence_url": "https://example.org/portfolio/ada",
         "public": "on",
         "action": "issue",
     }
@@ -177,7 +177,7 @@ def test_every_member_issues_and_lands_on_the_credentials_list_with_a_toast(
     assert credential.status == Credential.Status.PUBLISHED
     assert credential.document is not None
     assert credential.privacy == "public"
-    assert credential.evidence_url == "https://example.org/work/ada"
+    assert credential.evidence_url == "https://example.org/portfolio/ada"
     assert credential.custom_attributes == {"custom_grade": "A+"}
     assert credential.issued_on == datetime(2026, 3, 1, tzinfo=UTC)
     assert credential.valid_until == datetime(2028, 3, 1, tzinfo=UTC)

@@ -54,7 +54,7 @@ def test_owner_and_admin_revoke_with_a_reason(member_login, actors, published, w
     listed = client.get(response["Location"]).content.decode()
     assert "status-revoked" in listed and "Revoked the credential of Ada Lovelace." in listed
     public = client.get(f"/credential/{published.id}").content.decode()
-    assert "This credential was revoked" in public and "Issued by mistake" in public
+    assert "The issuer revoked this credential" in public and "Issued by mistake" in public
 
 
 def test_revoke_asks_for_a_reason_and_keeps_nothing_half_done(member_login, admin, published):
