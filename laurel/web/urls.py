@@ -9,6 +9,7 @@ app_name = "web"
 organization_patterns = [
     path("", home.home, name="home"),
     path("settings/", include("laurel.web.urls_settings")),
+    path("corrections/", include("laurel.recipients.urls_issuer")),
 ]
 
 urlpatterns = [
