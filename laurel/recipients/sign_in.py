@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import secrets
 import time
-
 from urllib.parse import urlencode
 
 from django.conf import settings

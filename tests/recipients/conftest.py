@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 # The browser, the page and look() of the issuer pages serve these pages too.
-from tests.web.conftest import browser, page  # noqa: F401
+from tests.web.conftest import browser, member_login, page  # noqa: F401
 
 
 @pytest.fixture
