@@ -147,3 +147,31 @@ def test_a_taken_address_is_refused(recipient, user_factory):
     with pytest.raises(DomainValidationError) as error:
         update_profile(user=recipient, slug="ada", display_name="Ada", is_public=True)
     assert error.value.field == "slug"
+
+
+def test_a_recipient_adds_and_confirms_another_address_then_sees_its_credentials(
+    member_login, recipient, acme, group_factory, issue_to
+):
+    import re
+
+    from django.core import mail
+
+    issue_to(group_factory(acme, title="Night school"), email="ada@night.example")
+    client = member_login(recipient)
+    assert "Night school" not in client.get("/wallet").content.decode()
+    mail.outbox.clear()
+    response = client.post("/accounts/email/", {"email": "ada@night.example", "action_add": ""})
+    assert response.status_code == 302
+    assert "Night school" not in client.get("/wallet").content.decode()  # not confirmed yet
+
+    link = re.search(r"https?://\S+(/accounts/confirm-email/\S+)", mail.outbox[-1].body).group(1)
+    assert client.post(link).status_code == 302
+    assert "Night school" in client.get("/wallet").content.decode()
+
+
+def test_a_signed_in_person_without_an_organization_lands_in_their_wallet(
+    member_login, recipient
+):
+    response = member_login(recipient).get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/wallet"
