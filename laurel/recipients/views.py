@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -28,6 +29,9 @@ from laurel.recipients.sharing import (
     linkedin_share,
     qr_svg,
 )
+
+# Signed out: the code sign-in (it links to the password one), then back here.
+recipient_login_required = login_required(login_url=reverse_lazy("recipients:sign_in"))
 
 # --- sign in by code -------------------------------------------------------------------
 
@@ -90,7 +94,7 @@ def _entry_context(entry) -> dict:
 
 
 @require_safe
-@login_required
+@recipient_login_required
 def wallet(request: HttpRequest) -> HttpResponse:
     entries = [_entry_context(entry) for entry in selectors.wallet(request.user)]
     return render(
@@ -106,7 +110,7 @@ def wallet(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@recipient_login_required
 def listing(request: HttpRequest, credential_id: str) -> HttpResponse:
     visible = request.POST.get("visible") == "1"
     try:
@@ -127,7 +131,7 @@ def listing(request: HttpRequest, credential_id: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@recipient_login_required
 def profile_settings(request: HttpRequest) -> HttpResponse:
     profile = selectors.profile_for(request.user)
     initial = {
@@ -173,7 +177,7 @@ def public_profile(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@recipient_login_required
 def correction_new(request: HttpRequest) -> HttpResponse:
     try:
         credential = selectors.recipient_credential(request.user, request.GET.get("credential", ""))

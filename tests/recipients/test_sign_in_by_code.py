@@ -141,3 +141,27 @@ def test_bad_input_is_a_clear_error(client):
     response = client.post("/recipients/sign-in", {"email": "not an email"})
     assert response.status_code == 400
     assert client.post("/recipients/sign-in/code", {"code": "x"}).status_code == 302
+
+
+def test_a_signed_out_recipient_following_the_correction_link_comes_back_to_it(
+    client, never_group, issue_to
+):
+    credential = issue_to(never_group, email="ada@example.org")
+    target = f"/recipients/corrections/new?credential={credential.pk}"
+    response = client.get(target)
+    assert response.status_code == 302
+    sign_in_url = response["Location"]
+    assert sign_in_url.startswith("/recipients/sign-in?next=")
+    mail.outbox.clear()
+    client.post(sign_in_url, {"email": "ada@example.org"})
+    response = client.post("/recipients/sign-in/code", {"code": code_in(mail.outbox[-1])})
+    assert response["Location"] == target
+    assert client.get(target).status_code == 200
+
+
+def test_a_next_address_elsewhere_is_ignored(client, never_group, issue_to):
+    issue_to(never_group, email="ada@example.org")
+    mail.outbox.clear()
+    client.post("/recipients/sign-in?next=https://evil.example/", {"email": "ada@example.org"})
+    response = client.post("/recipients/sign-in/code", {"code": code_in(mail.outbox[-1])})
+    assert response["Location"] == "/wallet"

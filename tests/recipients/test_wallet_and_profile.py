@@ -51,7 +51,7 @@ def test_the_wallet_shows_credentials_of_every_verified_address_and_nothing_else
 def test_the_wallet_needs_a_sign_in(client):
     response = client.get("/wallet")
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/")
+    assert response["Location"] == "/recipients/sign-in?next=/wallet"
 
 
 def test_names_show_as_themselves(member_login, recipient, never_group, issue_to):
@@ -169,9 +169,7 @@ def test_a_recipient_adds_and_confirms_another_address_then_sees_its_credentials
     assert "Night school" in client.get("/wallet").content.decode()
 
 
-def test_a_signed_in_person_without_an_organization_lands_in_their_wallet(
-    member_login, recipient
-):
+def test_a_signed_in_person_without_an_organization_lands_in_their_wallet(member_login, recipient):
     response = member_login(recipient).get("/")
     assert response.status_code == 302
     assert response["Location"] == "/wallet"
