@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "laurel.ops",
     "laurel.api",
     "laurel.webhooks",
+    "laurel.recipients",
 ]
 
 MIDDLEWARE = [
@@ -328,10 +329,14 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Laurel] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if LAUREL_BASE_URL.startswith("https://") else "http"
 # Brute force: failed sign-ins are limited per address and per account (allauth counts
 # them in the cache, shared by every process).
+# Sign in by a code mailed to the address (allauth's, for accounts; /recipients/sign-in
+# also for recipients who have credentials and no account yet).
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_RATE_LIMITS = {
     "login_failed": os.environ.get("LAUREL_LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
+    "request_login_code": "20/m/ip,3/m/key",
 }
 # Behind a load balancer the client's address is the last X-Forwarded-For hop it added.
 ALLAUTH_TRUSTED_PROXY_COUNT = 1 if _env_bool("LAUREL_API_TRUST_X_FORWARDED_FOR", False) else 0

@@ -10,5 +10,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("laurel.api.urls")),
     path("", include("laurel.public.urls")),
+    path("", include("laurel.recipients.urls")),
     path("", include("laurel.web.urls")),
 ]

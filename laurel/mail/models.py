@@ -15,6 +15,7 @@ class EmailDelivery(models.Model):
         RESEND = "resend", "Resend"
         INVITATION = "invitation", "Invitation"
         ACCOUNT = "account", "Account"  # sign-up confirmation, password reset, sign-in code
+        CORRECTION = "correction", "Correction"  # an issuer's answer to a correction request
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"

@@ -13,6 +13,7 @@ organization_patterns = [
     path("", include("laurel.web.urls_issue")),
     path("", include("laurel.web.urls_review")),
     path("", include("laurel.web.urls_credentials")),
+    path("corrections/", include("laurel.recipients.urls_issuer")),
 ]
 
 urlpatterns = [

@@ -71,5 +71,5 @@ def test_sign_in_page_and_password_reset_by_email(page, user_factory):
     page.get_by_label("New Password (again)").fill("an even longer new passphrase")
     page.get_by_role("button", name="Change Password").click()
     sign_in(page, "grace@example.org", "an even longer new passphrase")
-    page.wait_for_url("**/")
+    page.wait_for_url("**/wallet")  # no organization: a recipient
     assert page.get_by_text("grace@example.org").first.is_visible()

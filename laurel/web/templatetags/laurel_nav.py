@@ -16,6 +16,7 @@ SECTIONS = [
     ("groups", "groups"),
     ("designs", "designs"),
     ("settings", "settings"),
+    ("corrections", "corrections"),
 ]
 
 

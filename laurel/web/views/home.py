@@ -24,6 +24,8 @@ def front(request: HttpRequest) -> HttpResponse:
     organizations = organizations_for_user(request.user)
     if len(organizations) == 1:
         return redirect("web:home", org=organizations[0].slug)
+    if not organizations:  # a recipient: their credentials
+        return redirect("recipients:wallet")
     return render(request, "web/choose_organization.html", {"organizations": organizations})
 
 
