@@ -9,6 +9,7 @@ app_name = "web"
 organization_patterns = [
     path("", home.home, name="home"),
     path("settings/", include("laurel.web.urls_settings")),
+    path("designs/", include("laurel.web.urls_designs")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class DesignsConfig(AppConfig):
+    name = "laurel.designs"
+    label = "designs"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from laurel.designs import pinning
+
+        pinning.connect()
