@@ -5,8 +5,3 @@ class DesignsConfig(AppConfig):
     name = "laurel.designs"
     label = "designs"
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from laurel.designs import pinning
-
-        pinning.connect()

@@ -100,8 +100,22 @@ class GroupDesign(models.Model):
     objects = TenantManager()
 
 
+class GroupDesignChange(models.Model):
+    """Every choice of a group's design, kept: what a group used at any moment (a credential
+    published then is drawn with the version of that design current then)."""
+
+    group = models.ForeignKey(CredentialGroup, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    design = models.ForeignKey(Design, null=True, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["group", "kind", "changed_at"], name="group_design_at")]
+
+
 class CredentialDesign(models.Model):
-    """The design versions a credential was published with (null: the built-in default)."""
+    """The design versions a credential was published with (null: the built-in default),
+    written when it is first drawn, from what its group used when it was published."""
 
     credential = models.OneToOneField(
         Credential, primary_key=True, on_delete=models.CASCADE, related_name="design_pin"

@@ -1,49 +1,61 @@
-"""Which design versions a published credential keeps: pinned in the statement after the
-credential is stored as published, whichever door published it (form, API, bulk).
+"""Which design versions a published credential keeps: the versions its group used at the
+moment it was published, found from the kept history (every choice of a group's design,
+every version with its time) and written down the first time it is drawn.
 
-One INSERT … SELECT, and only once per credential: later saves (a revocation, a new
-expiry) find the row there and change nothing. A group without designs pins nulls (the
-built-in default design), so a design chosen later does not change old certificates.
+Nothing is written when a credential is published, so issuing costs no extra statement
+whichever door it came by (form, API, bulk); the answer is the same whenever it is asked.
 """
 
 from __future__ import annotations
 
-from django.db import connection
-from django.db.models.signals import post_save
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
 
 from laurel.credentials.models import Credential
+from laurel.designs.models import CredentialDesign, DesignVersion, GroupDesignChange, Kind
 
 
-def pin_sql() -> str:
-    from laurel.designs.models import CredentialDesign, Design, GroupDesign
+def published_at(credential: Credential) -> datetime | None:
+    """When `credential` was signed: its issue time, unless the issuer chose the dates (then
+    the proof's creation time, to the second, which favours the older version)."""
+    if not credential.custom_dates and credential.issued_on:
+        return credential.issued_on
+    proof = (credential.document or {}).get("proof") or {}
+    if isinstance(proof, list):
+        proof = proof[0] if proof else {}
+    try:
+        return datetime.fromisoformat(str(proof["created"]).replace("Z", "+00:00"))
+    except (KeyError, ValueError):
+        return credential.issued_on
 
-    pins, groups, designs = (
-        CredentialDesign._meta.db_table,
-        GroupDesign._meta.db_table,
-        Design._meta.db_table,
+
+def version_in_use(group_id: int, kind: str, moment: datetime | None) -> DesignVersion | None:
+    """The version of the design `group_id` used for `kind` at `moment` (None: built-in)."""
+    changes = GroupDesignChange.objects.filter(group_id=group_id, kind=kind)
+    if moment is not None:
+        changes = changes.filter(changed_at__lte=moment)
+    change = changes.order_by("-changed_at", "-id").select_related("design").first()
+    if change is None or change.design is None:
+        return None
+    versions = change.design.versions.order_by("-number")
+    return versions.filter(created_at__lte=moment).first() if moment else versions.first()
+
+
+def pin(credential: Credential) -> CredentialDesign:
+    """The versions a published credential keeps, written down on first use."""
+    kept = CredentialDesign.objects.filter(credential=credential).first()
+    if kept is not None:
+        return kept
+    moment = published_at(credential)
+    kept = CredentialDesign(
+        credential=credential,
+        certificate_version=version_in_use(credential.group_id, Kind.CERTIFICATE, moment),
+        badge_version=version_in_use(credential.group_id, Kind.BADGE, moment),
     )
-    current = (
-        f"(SELECT d.current_version_id FROM {groups} g JOIN {designs} d ON d.id = g.{{}}_id "
-        f"WHERE g.group_id = %s)"
-    )
-    return (
-        f"INSERT INTO {pins} (credential_id, certificate_version_id, badge_version_id) "
-        f"SELECT %s, {current.format('certificate')}, {current.format('badge')} "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {pins} WHERE credential_id = %s)"
-    )
-
-
-def pin(credential_id: str, group_id: int) -> None:
-    """Keep the versions `credential_id`'s group uses now, unless it already keeps some."""
-    with connection.cursor() as cursor:
-        cursor.execute(pin_sql(), [credential_id, group_id, group_id, credential_id])
-
-
-def _on_save(sender, instance: Credential, raw: bool = False, **kwargs) -> None:
-    if raw or instance.status != Credential.Status.PUBLISHED:
-        return
-    pin(instance.pk, instance.group_id)
-
-
-def connect() -> None:
-    post_save.connect(_on_save, sender=Credential, dispatch_uid="designs.pin_on_publish")
+    try:
+        with transaction.atomic():
+            kept.save(force_insert=True)
+    except IntegrityError:  # drawn twice at once: the other one wrote the same answer
+        kept = CredentialDesign.objects.get(credential=credential)
+    return kept

@@ -28,7 +28,7 @@ from laurel.design import (
     render_png,
     starter,
 )
-from laurel.designs.models import CredentialDesign, DesignVersion
+from laurel.designs.models import DesignVersion
 from laurel.designs.pinning import pin
 from laurel.designs.selectors import asset_files
 from laurel.designs.values import credential_values
@@ -64,10 +64,15 @@ def _custom_fields_in(layout: dict) -> list[str]:
     return names
 
 
-@functools.lru_cache(maxsize=64)
 def _prepared_version(version_id: int) -> PreparedLayout:
-    # Versions and their files never change once written, so a process may keep them.
     version = DesignVersion.objects.select_related("design").get(pk=version_id)
+    return _prepared_stored(version.pk, version.created_at.isoformat(), version)
+
+
+@functools.lru_cache(maxsize=64)
+def _prepared_stored(version_id: int, created_at: str, version) -> PreparedLayout:
+    # Versions and their files never change once written, so a process may keep them
+    # (keyed by id and time, in case a test database hands an id out again).
     return prepared_layout(version.layout, version.design)
 
 
@@ -91,8 +96,8 @@ def prepared_version(version_id: int | None, kind: str = "certificate") -> Prepa
 
 
 def pinned_version_id(credential: Credential) -> int | None:
-    """The certificate version a published credential keeps (pinned now if it was
-    published before designs were pinned); a draft's group's current one."""
+    """The certificate version a published credential keeps (laurel.designs.pinning); a
+    draft's group's current one."""
     if credential.status == Credential.Status.DRAFT:
         from laurel.designs.models import GroupDesign
 
@@ -102,11 +107,7 @@ def pinned_version_id(credential: Credential) -> int | None:
             .first()
         )
         return choice.certificate.current_version_id if choice and choice.certificate else None
-    kept = CredentialDesign.objects.filter(credential=credential).first()
-    if kept is None:
-        pin(credential.pk, credential.group_id)
-        kept = CredentialDesign.objects.get(credential=credential)
-    return kept.certificate_version_id
+    return pin(credential).certificate_version_id
 
 
 def _cache_name(credential: Credential, version_id: int | None, extension: str) -> str:

@@ -24,6 +24,7 @@ from laurel.designs.models import (
     DesignAsset,
     DesignVersion,
     GroupDesign,
+    GroupDesignChange,
     Kind,
 )
 from laurel.designs.values import custom_field_names
@@ -186,11 +187,12 @@ def use_for_group(*, actor: Actor, design_id: int, group_key: str) -> GroupDesig
     require(actor, "manage_designs")
     design = get_scoped(Design, actor.organization, pk=design_id)
     group = get_scoped(CredentialGroup, actor.organization, error=GroupNotFound, key=group_key)
-    choice, _ = GroupDesign.objects.get_or_create(
+    choice, _ = GroupDesign.objects.select_for_update().get_or_create(
         group=group, defaults={"organization": actor.organization}
     )
     setattr(choice, "certificate" if design.kind == Kind.CERTIFICATE else "badge", design)
     choice.save()
+    GroupDesignChange.objects.create(group=group, kind=design.kind, design=design)
     audit.record(actor, "design.chosen", design, data={"group": group.key})
     return choice
 
