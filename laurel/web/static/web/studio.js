@@ -39,7 +39,6 @@
   var selected = -1;
   var generation = 0;
   var timer = null;
-  var objectUrl = null;
 
   function pageSize() {
     var page = layout.page || { size: "A4" };
@@ -371,7 +370,7 @@
     }
     var remove = document.createElement("button");
     remove.type = "button";
-    remove.className = "btn btn-outline-danger btn-sm mt-2";
+    remove.className = "btn btn-danger btn-sm mt-2";
     remove.textContent = "Remove this element";
     remove.addEventListener("click", removeSelected);
     panel.appendChild(remove);
@@ -400,16 +399,18 @@
         });
       }
       return response.blob().then(function (blob) {
-        if (mine !== generation) return;
-        var previous = objectUrl;
-        objectUrl = URL.createObjectURL(blob);
-        image.onload = function () {
-          image.dataset.generation = String(mine);
-          image.classList.remove("stale");
-          if (previous) URL.revokeObjectURL(previous);
+        // A data: URL, as the page's CSP allows images from 'self' and data: only.
+        var reader = new FileReader();
+        reader.onload = function () {
+          if (mine !== generation) return;
+          image.onload = function () {
+            image.dataset.generation = String(mine);
+            image.classList.remove("stale");
+          };
+          image.src = reader.result;
+          status.textContent = "Preview up to date.";
         };
-        image.src = objectUrl;
-        status.textContent = "Preview up to date.";
+        reader.readAsDataURL(blob);
       });
     }).catch(function () {
       status.textContent = "The preview could not be fetched; it will be retried on the next change.";
