@@ -67,6 +67,9 @@ def test_place_move_edit_undo_redo_and_save_an_element(page, studio):
     page.wait_for_url("**/organizations/**")
     page.goto(f"/organizations/{organization.slug}/designs/")
     page.get_by_role("heading", name="Designs").wait_for()
+    page.wait_for_function(
+        "[...document.querySelectorAll('.design-thumb img')].every(i => i.complete && i.naturalWidth)"
+    )
     look(page, "designs-list")
 
     page.get_by_role("link", name="Classic").first.click()
