@@ -422,4 +422,5 @@
   stage.style.aspectRatio = pageSize()[0] + " / " + pageSize()[1];
   drawBoxes();
   renderPanel();
+  if (root.getAttribute("data-unsaved")) refreshPreview(); // the layout sent back, not the saved one
 })();
