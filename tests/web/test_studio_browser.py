@@ -157,7 +157,9 @@ def test_an_unknown_variable_is_shown_at_save_and_the_layout_kept(page, studio):
     page.get_by_role("button", name="Save as a new version").click()
     page.get_by_text("unknown variable {favourite_colour}").first.wait_for()
     assert "{favourite_colour}" in page.locator("#id_layout").input_value()
-    page.wait_for_function("document.getElementById('studio-status').textContent.includes('favourite')")
+    page.wait_for_function(
+        "document.getElementById('studio-status').textContent.includes('favourite')"
+    )
     look(page, "designs-studio-error")
     assert Design.objects.get(pk=design.pk).current_version.number == 1
     assert page.dialogs == []
