@@ -48,19 +48,24 @@ def prepared_layout(layout: dict, design=None) -> PreparedLayout:
 
 
 def _custom_fields_in(layout: dict) -> list[str]:
-    # A stored layout was checked at save; its custom variables are taken as they are.
+    # A stored layout was checked at save; its custom variables are taken as they are
+    # (the schema check that follows refuses whatever is not a layout).
     from laurel.design.variables import CUSTOM_PREFIX, variables_in
 
+    elements = layout.get("elements") if isinstance(layout, dict) else None
     names = []
-    for element in layout.get("elements", []):
+    for element in elements if isinstance(elements, list) else []:
+        if not isinstance(element, dict):
+            continue
         for key in ("text", "content"):
             try:
-                names += [v[len(CUSTOM_PREFIX) :] for v in variables_in(element.get(key, ""))
-                          if v.startswith(CUSTOM_PREFIX)]  # fmt: skip
+                used = variables_in(str(element.get(key, "")))
             except ValueError:
-                pass
-        if (element.get("only_if") or "").startswith(CUSTOM_PREFIX):
-            names.append(element["only_if"][len(CUSTOM_PREFIX) :])
+                continue
+            names += [v[len(CUSTOM_PREFIX) :] for v in used if v.startswith(CUSTOM_PREFIX)]
+        only_if = element.get("only_if")
+        if isinstance(only_if, str) and only_if.startswith(CUSTOM_PREFIX):
+            names.append(only_if[len(CUSTOM_PREFIX) :])
     return names
 
 

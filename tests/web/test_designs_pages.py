@@ -180,7 +180,14 @@ def test_the_preview_draws_the_unsaved_layout_posted_as_json(member_login, admin
 def test_a_preview_of_a_broken_layout_answers_400_with_the_problems(member_login, owner, design):
     url = f"{base(design.organization)}{design.pk}/preview.png"
     client = member_login(owner.user)
-    for body in ("{nope", json.dumps({"layout": {"kind": "certificate"}})):
+    bodies = [
+        "{nope",
+        json.dumps({"layout": {"kind": "certificate"}}),
+        json.dumps({"layout": ["a", "list"]}),
+        json.dumps({"layout": {"elements": [1, {"text": 2}]}}),
+        json.dumps([1, 2]),
+    ]
+    for body in bodies:
         response = client.post(url, body, content_type="application/json")
         assert response.status_code == 400 and response.json()["problems"]
 
