@@ -123,7 +123,7 @@ def _new_version(actor: Actor, design: Design, layout: dict) -> DesignVersion:
 
 def _locked(actor: Actor, design_id) -> Design:
     return get_scoped(
-        Design.objects.select_for_update().select_related("current_version"),
+        Design.objects.select_for_update(of=("self",)).select_related("current_version"),
         actor.organization,
         pk=design_id,
     )
