@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "laurel.api",
     "laurel.webhooks",
     "laurel.recipients",
+    "laurel.designs",
 ]
 
 MIDDLEWARE = [
@@ -350,3 +351,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LAUREL_LOG_LEVEL", "WARNING")},
 }
+
+# The design studio: the largest background or image a designer may upload.
+LAUREL_DESIGN_UPLOAD_MAX_BYTES = int(os.environ.get("LAUREL_DESIGN_UPLOAD_MAX_BYTES", 10_000_000))

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("laurel.api.urls")),
+    path("", include("laurel.designs.urls")),  # before public: .pdf and certificate.png
     path("", include("laurel.public.urls")),
     path("", include("laurel.recipients.urls")),
     path("", include("laurel.web.urls")),

@@ -14,6 +14,7 @@ organization_patterns = [
     path("", include("laurel.web.urls_review")),
     path("", include("laurel.web.urls_credentials")),
     path("corrections/", include("laurel.recipients.urls_issuer")),
+    path("designs/", include("laurel.web.urls_designs")),
 ]
 
 urlpatterns = [

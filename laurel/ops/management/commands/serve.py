@@ -45,6 +45,21 @@ def base_url_warning(base_url: str) -> str | None:
     )
 
 
+def missing_fonts_report() -> str | None:
+    """What `laurel serve` prints at start when a font (or FriBidi) the certificates are
+    drawn with is not installed: found now, not as boxes in a PDF later."""
+    from laurel.design import check_fonts
+
+    missing = check_fonts()
+    if not missing:
+        return None
+    lines = "\n".join(f"  - {face}" for face in missing)
+    return (
+        f"Warning: {len(missing)} font(s) that certificates are drawn with are missing; "
+        f"text in those scripts will print as placeholders until they are installed:\n{lines}"
+    )
+
+
 def default_web_workers() -> int:
     return int(os.environ.get("LAUREL_WEB_WORKERS", min(max(os.cpu_count() or 1, 2), 4)))
 
@@ -87,6 +102,9 @@ class Command(BaseCommand):
         warning = base_url_warning(settings.LAUREL_BASE_URL)
         if warning:
             self.stderr.write(warning)
+        fonts = missing_fonts_report()
+        if fonts:
+            self.stderr.write(fonts)
         listener = self._listener(options)
         host, port = listener.getsockname()[:2]
         children = {"web": self._start_web(listener, options)}
