@@ -68,7 +68,8 @@ def test_place_move_edit_undo_redo_and_save_an_element(page, studio):
     page.goto(f"/organizations/{organization.slug}/designs/")
     page.get_by_role("heading", name="Designs").wait_for()
     page.wait_for_function(
-        "[...document.querySelectorAll('.design-thumb img')].every(i => i.complete && i.naturalWidth)"
+        "() => [...document.querySelectorAll('.design-thumb img')]"
+        ".every(i => i.complete && i.naturalWidth)"
     )
     look(page, "designs-list")
 
@@ -158,7 +159,7 @@ def test_an_unknown_variable_is_shown_at_save_and_the_layout_kept(page, studio):
     page.get_by_text("unknown variable {favourite_colour}").first.wait_for()
     assert "{favourite_colour}" in page.locator("#id_layout").input_value()
     page.wait_for_function(
-        "document.getElementById('studio-status').textContent.includes('favourite')"
+        "() => document.getElementById('studio-status').textContent.includes('favourite')"
     )
     look(page, "designs-studio-error")
     assert Design.objects.get(pk=design.pk).current_version.number == 1
