@@ -34,7 +34,7 @@ test: install interop
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy laurel/vc
+	$(BIN)/mypy laurel/vc laurel/design
 
 bench: install
 	$(BIN)/python bench/vc.py

@@ -1,0 +1,65 @@
+"""Badges: composed of shapes and text, as PNG (transparent around the shape) and SVG."""
+
+import io
+import xml.etree.ElementTree as ET
+
+import pytest
+from PIL import Image
+
+from laurel.design import (
+    parse_layout,
+    prepare,
+    render_png,
+    render_svg,
+    sample_values,
+    starter,
+    starter_names,
+)
+
+BADGES = [n for n in starter_names() if n.startswith("badge-")]
+
+
+@pytest.mark.parametrize("name", BADGES)
+def test_badge_png_is_transparent_outside_its_shape(name):
+    png = render_png(prepare(parse_layout(starter(name))), sample_values(), dpi=150)
+    image = Image.open(io.BytesIO(png))
+    assert image.mode == "RGBA"
+    assert image.getpixel((1, 1))[3] == 0
+    assert image.getpixel((image.width // 2, image.height // 2))[3] == 255
+
+
+@pytest.mark.parametrize("name", BADGES)
+def test_badge_svg_is_vector_with_its_text_labelled(name):
+    svg = render_svg(prepare(parse_layout(starter(name))), sample_values())
+    root = ET.fromstring(svg)
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    assert root.get("viewBox").startswith("0 0 ")
+    assert len(root.findall(".//svg:defs/svg:path", ns)) > 10  # glyph outlines
+    labels = [
+        g.get("aria-label")
+        for g in root.iter("{http://www.w3.org/2000/svg}g")
+        if g.get("aria-label")
+    ]
+    assert any("Advanced Data" in label for label in labels)
+
+
+def test_svg_escapes_text():
+    from laurel.design import Values
+
+    svg = render_svg(
+        prepare(parse_layout(starter("badge-seal"))), Values(group_title='<script>"x"</script>')
+    )
+    root = ET.fromstring(svg)  # well-formed: the title was escaped
+    labels = [g.get("aria-label") for g in root.iter("{http://www.w3.org/2000/svg}g")]
+    assert '<script>"x"</script>' in labels
+    assert "<script>" not in svg
+
+
+def test_svg_label_reads_in_logical_order():
+    from laurel.design import Values
+
+    svg = render_svg(
+        prepare(parse_layout(starter("badge-hexagon"))), Values(group_title="علوم البيانات")
+    )
+    labels = [g.get("aria-label") for g in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}g")]
+    assert "علوم البيانات" in labels
