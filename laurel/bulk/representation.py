@@ -32,3 +32,34 @@ def job_representation(job: BulkJob) -> dict:
         "finished_at": _iso(job.finished_at),
         "cancel_requested_at": _iso(job.cancel_requested_at),
     }
+
+
+def row_representation(row) -> dict:
+    """A stored BulkRow, or a checking.RowStatus (the validate answer, nothing stored)."""
+    from laurel.bulk.checking import RowStatus
+
+    if isinstance(row, RowStatus):
+        return {
+            "row": row.row.number,
+            "name": row.row.name,
+            "email": row.row.email,
+            "custom_attributes": row.row.custom,
+            "status": row.state,
+            "issuable": row.issuable,
+            "reason": row.reason,
+            "outcome": None,
+            "error_code": None,
+            "credential_id": None,
+        }
+    return {
+        "row": row.row_number,
+        "name": row.name,
+        "email": row.email,
+        "custom_attributes": row.custom_attributes,
+        "status": row.state,
+        "issuable": row.issuable,
+        "reason": row.reason,
+        "outcome": row.outcome or None,
+        "error_code": row.error_code or None,
+        "credential_id": row.credential_id,
+    }

@@ -267,3 +267,30 @@ def retry_failed(*, actor: Actor, job_id: str, now: datetime | None = None) -> B
         privacy=job.privacy or None,
         now=now,
     )
+
+
+def validate_and_submit(
+    *,
+    actor: Actor,
+    group_key: str,
+    draft=False,
+    issued_on=None,
+    valid_until=None,
+    privacy=None,
+    now=None,
+    **source,
+) -> BulkJob:
+    """The API's one call: validate, then submit at once (one transaction: a refused
+    submit leaves no validated job behind)."""
+    require_plan_feature(actor.organization, "bulk_submit")
+    with transaction.atomic():
+        job = validate(actor=actor, group_key=group_key, now=now, **source)
+        return submit(
+            actor=actor,
+            job_id=job.pk,
+            draft=draft,
+            issued_on=issued_on,
+            valid_until=valid_until,
+            privacy=privacy,
+            now=now,
+        )
