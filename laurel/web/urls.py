@@ -9,6 +9,7 @@ app_name = "web"
 organization_patterns = [
     path("", home.home, name="home"),
     path("settings/", include("laurel.web.urls_settings")),
+    path("", include("laurel.web.urls_bulk")),
 ]
 
 urlpatterns = [
