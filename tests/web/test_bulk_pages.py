@@ -8,7 +8,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from laurel.bulk.models import BulkJob
 from tests.bulk.jobs import recipient_csv, submitted_job
-from tests.web.conftest import member_login  # noqa: F401
 
 ROLES = ["owner", "admin", "issuer"]
 
