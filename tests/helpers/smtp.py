@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-
 import email
 import email.policy
 from collections.abc import Iterator
