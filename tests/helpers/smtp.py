@@ -59,9 +59,7 @@ class _FreePortController(Controller):
 
 
 @contextmanager
-def smtp_server(
-    *, refuse_with: str | None = None, delay: float = 0
-) -> Iterator[tuple[Inbox, int]]:
+def smtp_server(*, refuse_with: str | None = None, delay: float = 0) -> Iterator[tuple[Inbox, int]]:
     """Run an SMTP server on 127.0.0.1 (answering each message after `delay` seconds);
     yields (inbox, port)."""
     inbox = Inbox(refuse_with=refuse_with, delay=delay)
