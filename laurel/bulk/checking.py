@@ -61,7 +61,9 @@ def prior_credentials(
     found: dict[str, tuple[rules.PriorCredential | None, str | None]] = {}
     with connection.cursor() as cursor:
         for chunk in _chunks(list(dict.fromkeys(emails))):
-            cursor.execute(_prior_sql(len(chunk)), [group.organization_id, group.pk, *chunk])
+            # By group alone (the group is the organization's: get_group scoped it), so that
+            # the only index that serves is (group, recipient_email_normalized).
+            cursor.execute(_prior_sql(len(chunk)), [group.pk, *chunk])
             for email, *values in cursor.fetchall():
                 credential_id, status, valid_until = db_rows.converted(
                     Credential, ("id", "status", "valid_until"), values
@@ -81,8 +83,7 @@ def _prior_sql(count: int) -> str:
     marks = ", ".join(["%s"] * count)
     return (
         f"SELECT recipient_email_normalized, id, status, valid_until FROM {table} "
-        f"WHERE organization_id = %s AND group_id = %s "
-        f"AND recipient_email_normalized IN ({marks}) "
+        f"WHERE group_id = %s AND recipient_email_normalized IN ({marks}) "
         "ORDER BY created_at DESC, issued_on DESC"
     )
 
