@@ -167,6 +167,8 @@ def measure(name: str, env: dict, args, workers: int) -> None:
             f"{min(timings):.2f} s (best of 3; valid {summary['valid']}, "
             f"renewals {summary['renewals']}, skipped {summary['skipped']})"
         )
+        if args.validation_only:
+            return
         # The whole job.
         started = time.perf_counter()
         submitted = requests.post(
@@ -227,6 +229,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--existing", type=int, default=1_000_000)
     parser.add_argument("--baseline", type=int, default=800)
+    parser.add_argument("--validation-only", action="store_true")
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "laurel.settings")
