@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "laurel.webhooks",
     "laurel.recipients",
     "laurel.designs",
+    "laurel.bulk",
 ]
 
 MIDDLEWARE = [
@@ -193,6 +194,14 @@ TASKS = {
         "QUEUES": ["default", "email", "bulk", "webhooks"],
     }
 }
+
+# --- Bulk issuance --------------------------------------------------------------------
+LAUREL_BULK_MAX_CSV_BYTES = _env_number("LAUREL_BULK_MAX_CSV_BYTES", 1_000_000, minimum=1)
+# How many run_bulk_job tasks a submitted job starts (each claims chunks until none is left).
+LAUREL_BULK_WORKERS_PER_JOB = _env_number("LAUREL_BULK_WORKERS_PER_JOB", 2, minimum=1)
+# Rows issued per transaction, and when a claimed chunk's worker is presumed dead.
+LAUREL_BULK_BATCH_ROWS = _env_number("LAUREL_BULK_BATCH_ROWS", 250, minimum=1)
+LAUREL_BULK_STALE_SECONDS = _env_number("LAUREL_BULK_STALE_SECONDS", 30.0, minimum=0)
 
 # --- Email ----------------------------------------------------------------------------
 # Without LAUREL_EMAIL_HOST, mail goes to the outbox (EmailDelivery rows) the app shows.

@@ -12,6 +12,7 @@ organization_patterns = [
     path("", include("laurel.web.urls_groups")),
     path("", include("laurel.web.urls_issue")),
     path("", include("laurel.web.urls_review")),
+    path("", include("laurel.web.urls_bulk")),
     path("", include("laurel.web.urls_credentials")),
     path("corrections/", include("laurel.recipients.urls_issuer")),
     path("designs/", include("laurel.web.urls_designs")),

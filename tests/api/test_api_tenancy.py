@@ -3,6 +3,7 @@ that do not exist (404, never a 403 that would leak existence), for Admin and Is
 
 import pytest
 
+from laurel.bulk.models import BulkJob
 from laurel.credentials.models import Credential, CredentialGroup
 from laurel.organizations.models import ApiKey
 from laurel.organizations.permissions import Actor
@@ -31,7 +32,13 @@ def theirs(globex, group_factory):
         draft=True,
     )
     api_key, _ = create_api_key(actor=actor, name="Globex LMS", role="admin")
+    from laurel.bulk.services import validate_and_submit
+
+    job = validate_and_submit(
+        actor=actor, group_key=group.key, recipients=[{"name": "Jo", "email": "jo@globex.org"}]
+    )
     return {
+        "bulk_job": job.pk,
         "group": group.key,
         "credential": published.id,
         "draft": draft.id,
@@ -44,6 +51,7 @@ def snapshot():
         sorted(Credential.objects.values_list("id", "status", "recipient_name", "valid_until")),
         sorted(CredentialGroup.objects.values_list("key", "title", "allow_duplicates")),
         sorted(ApiKey.objects.values_list("id", "name", "revoked_at")),
+        sorted(BulkJob.objects.values_list("id", "status", "cancel_requested_at")),
     )
 
 
@@ -68,6 +76,20 @@ ID_ENDPOINTS = [
     ("GET", "/api/v1/badges/{group}", None),
     ("PATCH", "/api/v1/badges/{group}", {"title": "Mine"}),
     ("DELETE", "/api/v1/api-keys/{api_key}", None),
+    ("GET", "/api/v1/bulk-jobs/{bulk_job}", None),
+    ("GET", "/api/v1/bulk-jobs/{bulk_job}/rows?status=failed", None),
+    ("POST", "/api/v1/bulk-jobs/{bulk_job}/cancel", {}),
+    ("POST", "/api/v1/bulk-jobs/{bulk_job}/retry-failed", {}),
+    (
+        "POST",
+        "/api/v1/bulk-jobs/validate",
+        {"group": "{group}", "recipients": [{"name": "M", "email": "m@x.org"}]},
+    ),
+    (
+        "POST",
+        "/api/v1/bulk-jobs",
+        {"group": "{group}", "recipients": [{"name": "M", "email": "m@x.org"}]},
+    ),
     ("GET", "/v1/credential/{credential}/view", None),
     ("POST", "/v1/credential/{draft}/publish", {}),
     ("POST", "/v1/credential/{credential}/update", {"expiry": 1924992000}),
@@ -109,6 +131,7 @@ def test_another_organizations_ids_answer_like_missing_ones(
         "draft": MISSING_ID,
         "group": MISSING_KEY,
         "api_key": "99999999",
+        "bulk_job": "job_missingmissing",
     }
     response = api.call(method, fill(path, theirs), acme_keys.key(role), fill(body, theirs))
     control = api.call(method, fill(path, missing), acme_keys.key(role), fill(body, missing))
@@ -142,6 +165,9 @@ ROLE_TABLE = [
     ("POST", "/api/v1/groups", {"admin": 201, "issuer": 201}),
     ("GET", "/api/v1/credentials/{credential}", {"admin": 200, "issuer": 200}),
     ("GET", "/api/v1/organization", {"admin": 200, "issuer": 200}),
+    ("POST", "/api/v1/bulk-jobs/validate", {"admin": 200, "issuer": 200}),
+    ("POST", "/api/v1/bulk-jobs", {"admin": 202, "issuer": 202}),
+    ("GET", "/api/v1/bulk-jobs", {"admin": 200, "issuer": 200}),
 ]
 
 
@@ -169,6 +195,14 @@ def test_each_role_may_do_what_the_roles_table_says(
         "/api/v1/webhooks": {"url": "https://example.com/h", "events": ["credential.issued"]},
         "/api/v1/groups": {"title": "New group"},
         "/api/v1/api-keys": {"name": "New key"},
+        "/api/v1/bulk-jobs/validate": {
+            "group": never_group.key,
+            "recipients": [{"name": "C", "email": "c@x.org"}],
+        },
+        "/api/v1/bulk-jobs": {
+            "group": never_group.key,
+            "recipients": [{"name": "C", "email": "c@x.org"}],
+        },
     }
     response = api.call(
         method,

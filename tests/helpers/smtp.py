@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 from collections.abc import Iterator
@@ -34,6 +35,7 @@ class Inbox:
 
     refuse_with: str | None = None
     messages: list[Received] = field(default_factory=list)
+    delay: float = 0  # seconds before answering DATA: a slow server
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.refuse_with:
@@ -42,6 +44,8 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
         return "250 Message accepted for delivery"
@@ -55,9 +59,10 @@ class _FreePortController(Controller):
 
 
 @contextmanager
-def smtp_server(*, refuse_with: str | None = None) -> Iterator[tuple[Inbox, int]]:
-    """Run an SMTP server on 127.0.0.1; yields (inbox, port)."""
-    inbox = Inbox(refuse_with=refuse_with)
+def smtp_server(*, refuse_with: str | None = None, delay: float = 0) -> Iterator[tuple[Inbox, int]]:
+    """Run an SMTP server on 127.0.0.1 (answering each message after `delay` seconds);
+    yields (inbox, port)."""
+    inbox = Inbox(refuse_with=refuse_with, delay=delay)
     controller = _FreePortController(inbox, hostname="127.0.0.1", port=0)
     controller.start()
     try:

@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 
 from laurel.api.auth import ApiKeyAuth
 from laurel.api.errors import install_error_handlers
-from laurel.api.v1 import api_keys, credentials, groups, organization, webhooks
+from laurel.api.v1 import api_keys, bulk_jobs, credentials, groups, organization, webhooks
 
 DESCRIPTION = """
 Issue, publish, revoke and look up Open Badges 3.0 credentials.
@@ -41,3 +41,4 @@ api.add_router("/badges", groups.groups_router("badges"))
 api.add_router("/organization", organization.router)
 api.add_router("/webhooks", webhooks.router)
 api.add_router("/api-keys", api_keys.router)
+api.add_router("/bulk-jobs", bulk_jobs.router)

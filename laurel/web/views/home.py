@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
+from laurel.bulk.selectors import running_count
 from laurel.credentials import reports
 from laurel.organizations.models import Organization
 from laurel.organizations.selectors import (
@@ -47,5 +48,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "attention": reports.attention(organization),
             "chart": weekly_bars(weeks),
             "issued_12_weeks": sum(week.count for week in weeks),
+            "jobs_running": running_count(organization),
         },
     )

@@ -12,6 +12,7 @@ import socket
 from django.conf import settings
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
+from laurel.bulk.processing import resume_stalled_jobs
 from laurel.mail.services import requeue_stalled_deliveries
 from laurel.webhooks.tasks import schedule_expiry_sweep
 
@@ -36,5 +37,6 @@ class Command(DbWorkerCommand):
         requeued = requeue_stalled_deliveries()
         if requeued and options["verbosity"]:
             self.stdout.write(f"Queued again {requeued} email(s) a stopped worker left unsent.")
+        resume_stalled_jobs()  # bulk jobs a killed worker left: claimed again once stale
         schedule_expiry_sweep()  # credential.expired webhooks: a sweep every few minutes
         super().handle(*args, **options)

@@ -1,0 +1,258 @@
+"""Bulk issuance, end to end against real processes, beside its baseline in the same run.
+
+Run: .venv/bin/python bench/bulk.py [--rows 10000] [--existing 1000000] [--baseline 800]
+     [--database sqlite|postgres|both]
+
+For each database (SQLite in a fresh data directory; PostgreSQL in a fresh database on
+$BENCH_POSTGRES_URL), it migrates, makes an Enterprise organization with an API key
+(`laurel org create`), starts `laurel serve --no-worker`, makes a group, and then:
+  - inserts --existing credentials of that group straight into the table (executemany on
+    SQLite, COPY on PostgreSQL; 20% of the file's recipients among them, so the check finds
+    renewals), and times POST /api/v1/bulk-jobs/validate of the --rows file (made by
+    bench/make_recipients.py, seed 13): upload, parse, row checks, recipient check, quota;
+  - times the whole job: POST /api/v1/bulk-jobs, then `laurel worker --queue-name bulk`
+    processes (1 on SQLite, 2 on PostgreSQL) until GET says completed (issued, published,
+    signed, status slots taken, emails queued); the workers' peak RSS (VmHWM);
+  - the baseline: a loop of single POST /api/v1/credentials with 8 clients (bench/api.py's
+    client), credentials a second, in the same run.
+And once: the XLSX of --rows rows parsed by read_recipients.
+Goals (issue 13): validation <= 1 s; job <= 6 s (SQLite, 1 worker), <= 5 s (PostgreSQL,
+2 workers); >= 15x the single-issue loop; worker <= 250 MB; XLSX <= 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.api import (  # noqa: E402
+    LAUREL,
+    base_env,
+    concurrent_throughput,
+    free_port,
+    prepare,
+    stop_server,
+)
+from bench.make_recipients import csv_bytes, recipients, xlsx_bytes  # noqa: E402
+
+
+def start_web(env: dict, port: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [LAUREL, "serve", "--port", str(port), "--no-worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
+                return server
+        except requests.RequestException:
+            time.sleep(0.2)
+    sys.exit("laurel serve did not become ready")
+
+
+def existing_rows(count: int, org_id: int, group_id: int, emails: list[str]):
+    now = datetime.now(UTC).isoformat()
+    for n in range(count):
+        email = emails[n] if n < len(emails) else f"old{n}@example.net"
+        yield (
+            f"bench{n:027d}"[:32],
+            org_id,
+            group_id,
+            f"Old {n}",
+            email,
+            email.lower(),
+            "published",
+            now,
+            None,
+            False,
+            "public",
+            "",
+            "{}",
+            "",
+            now,
+            now,
+        )
+
+
+COLUMNS = (
+    "id, organization_id, group_id, recipient_name, recipient_email, "
+    "recipient_email_normalized, status, issued_on, valid_until, custom_dates, privacy, "
+    "evidence_url, custom_attributes, revocation_reason, created_at, updated_at"
+)
+
+
+def insert_existing(env: dict, count: int, group_key: str, emails: list[str]) -> float:
+    started = time.perf_counter()
+    if env.get("DATABASE_URL"):
+        import psycopg
+
+        with psycopg.connect(env["DATABASE_URL"]) as conn:
+            org_id, group_id = conn.execute(
+                "SELECT organization_id, id FROM credentials_credentialgroup WHERE key = %s",
+                [group_key],
+            ).fetchone()
+            with conn.cursor().copy(f"COPY credentials_credential ({COLUMNS}) FROM STDIN") as copy:
+                for row in existing_rows(count, org_id, group_id, emails):
+                    copy.write_row(row)
+            conn.execute("ANALYZE credentials_credential")
+    else:
+        import sqlite3
+
+        conn = sqlite3.connect(Path(env["LAUREL_DATA_DIR"]) / "laurel.sqlite3")
+        org_id, group_id = conn.execute(
+            "SELECT organization_id, id FROM credentials_credentialgroup WHERE key = ?",
+            [group_key],
+        ).fetchone()
+        marks = ", ".join("?" * 16)
+        conn.executemany(
+            f"INSERT INTO credentials_credential ({COLUMNS}) VALUES ({marks})",
+            existing_rows(count, org_id, group_id, emails),
+        )
+        conn.commit()
+        conn.execute("ANALYZE")
+        conn.close()
+    return time.perf_counter() - started
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def measure(name: str, env: dict, args, workers: int) -> None:
+    key = prepare(env)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_web(env, port)
+    auth = {"Authorization": f"Bearer {key}"}
+    try:
+        group = requests.post(f"{base}/api/v1/groups", json={"title": "Bench"}, headers=auth)
+        group_key = group.json()["key"]
+        people = recipients(args.rows, seed=13)
+        data = csv_bytes(people)
+        renewing = [person.email for person in people[: args.rows // 5]]
+        seconds = insert_existing(env, args.existing, group_key, renewing)
+        print(f"{name}: {args.existing:,} existing credentials inserted in {seconds:.1f} s")
+        timings = []
+        for _ in range(3):
+            started = time.perf_counter()
+            answer = requests.post(
+                f"{base}/api/v1/bulk-jobs/validate",
+                data={"group": group_key},
+                files={"file": ("people.csv", data, "text/csv")},
+                headers=auth,
+            )
+            timings.append(time.perf_counter() - started)
+            assert answer.status_code == 200, answer.text[:300]
+        summary = answer.json()["summary"]
+        print(
+            f"{name}: validation of {args.rows:,} rows vs {args.existing:,} credentials: "
+            f"{min(timings):.2f} s (best of 3; valid {summary['valid']}, "
+            f"renewals {summary['renewals']}, skipped {summary['skipped']})"
+        )
+        if args.validation_only:
+            return
+        # The whole job.
+        started = time.perf_counter()
+        submitted = requests.post(
+            f"{base}/api/v1/bulk-jobs",
+            data={"group": group_key},
+            files={"file": ("people.csv", data, "text/csv")},
+            headers=auth,
+        )
+        assert submitted.status_code == 202, submitted.text[:300]
+        job_id = submitted.json()["id"]
+        procs = [
+            subprocess.Popen(
+                [LAUREL, "worker", "--queue-name", "bulk", "--interval", "0.1"],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+            for _ in range(workers)
+        ]
+        peak = 0.0
+        while True:
+            job = requests.get(f"{base}/api/v1/bulk-jobs/{job_id}", headers=auth).json()
+            peak = max([peak, *(peak_rss_mb(p.pid) for p in procs)])
+            if job["status"] not in ("pending", "processing"):
+                break
+            time.sleep(0.1)
+        job_seconds = time.perf_counter() - started
+        for proc in procs:
+            proc.terminate()
+            proc.wait(timeout=30)
+        rate = job["succeeded"] / job_seconds
+        print(
+            f"{name}: whole job, {workers} worker(s): {job['succeeded']:,} issued + published in "
+            f"{job_seconds:.1f} s = {rate:.0f}/s ({job['status']}, failed {job['failed']}); "
+            f"worker peak RSS {peak:.0f} MB"
+        )
+        per_second, errors = concurrent_throughput(base, key, group_key, args.baseline, 8)
+        print(
+            f"{name}: baseline, single POST /api/v1/credentials x8 clients: {per_second:.0f}/s "
+            f"({errors} errors) -> bulk is {rate / per_second:.1f}x"
+        )
+    finally:
+        stop_server(server)
+
+
+def xlsx_figure(rows: int) -> None:
+    from laurel.bulk.reading import read_recipients
+
+    data = xlsx_bytes(recipients(rows, seed=13))
+    started = time.perf_counter()
+    count = sum(1 for _ in read_recipients(io.BytesIO(data), filename="p.xlsx").rows)
+    print(f"XLSX of {count:,} rows read in {time.perf_counter() - started:.2f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--existing", type=int, default=1_000_000)
+    parser.add_argument("--baseline", type=int, default=800)
+    parser.add_argument("--validation-only", action="store_true")
+    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "laurel.settings")
+    xlsx_figure(args.rows)
+    extra = {"LAUREL_API_MAX_BODY_BYTES": str(4 * 1024 * 1024), "LAUREL_EMAIL_OUTBOX": "1"}
+    if args.database in ("sqlite", "both"):
+        with tempfile.TemporaryDirectory(prefix="laurel-bench-") as data_dir:
+            measure("SQLite", {**base_env(data_dir), **extra}, args, workers=1)
+    if args.database in ("postgres", "both"):
+        import psycopg
+
+        server_url = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+        name = f"laurel_bench_bulk_{os.getpid()}"
+        with psycopg.connect(f"{server_url}/postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        try:
+            with tempfile.TemporaryDirectory(prefix="laurel-bench-") as data_dir:
+                env = {**base_env(data_dir), **extra, "DATABASE_URL": f"{server_url}/{name}"}
+                measure("PostgreSQL", env, args, workers=2)
+        finally:
+            with psycopg.connect(f"{server_url}/postgres", autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,175 @@
+"""The recipient check of single issuance, for a whole file at once.
+
+Each row's state comes from the same pure `rules.recipient_check` the form, the API and
+`issue` use; only the reads are batched: the group's credentials for the file's emails in
+IN lists of a thousand (newest first, as `recipient_check_for` reads them one email at a
+time), and the month's quota figures once. Rows past the quota are `over_quota`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection
+
+from laurel import rows as db_rows
+from laurel.bulk.rows import CheckedRow
+from laurel.credentials import rules
+from laurel.credentials.models import Credential, CredentialGroup
+from laurel.organizations.models import Organization, QuotaUsage
+from laurel.organizations.rules import quota_month
+
+INVALID = "invalid"
+OVER_QUOTA = "over_quota"
+IN_LIST = 1000
+
+# The states a row can have, in the order the review screen lists them.
+STATE_LABELS = {
+    rules.NEW: "New",
+    rules.EXPIRED: "Expired (Renewal)",
+    rules.ACTIVE_TIME_BOUND: "Active (time-bound)",
+    rules.ACTIVE_NON_EXPIRING: "Active (non-expiring)",
+    rules.REVOKED: "Revoked",
+    rules.DRAFT_PENDING: "Draft pending",
+    OVER_QUOTA: "Over quota",
+    INVALID: "Invalid",
+}
+
+
+@dataclass(frozen=True)
+class RowStatus:
+    """A checked row with its state; `issuable` when submitting would issue it."""
+
+    row: CheckedRow
+    state: str
+    reason: str
+    issuable: bool
+
+
+def _chunks(items: Sequence[str], size: int = IN_LIST) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def prior_credentials(
+    group: CredentialGroup, emails: Sequence[str]
+) -> dict[str, tuple[rules.PriorCredential | None, str | None]]:
+    """For each normalized email: (the latest non-draft credential, the latest draft id)."""
+    found: dict[str, tuple[rules.PriorCredential | None, str | None]] = {}
+    with connection.cursor() as cursor:
+        for chunk in _chunks(list(dict.fromkeys(emails))):
+            # By group alone (the group is the organization's: get_group scoped it), so that
+            # the only index that serves is (group, recipient_email_normalized).
+            cursor.execute(_prior_sql(len(chunk)), [group.pk, *chunk])
+            for email, *values in cursor.fetchall():
+                credential_id, status, valid_until = db_rows.converted(
+                    Credential, ("id", "status", "valid_until"), values
+                )
+                latest, draft = found.get(email, (None, None))
+                if status == Credential.Status.DRAFT:
+                    draft = draft or credential_id
+                elif latest is None:
+                    latest = rules.PriorCredential(credential_id, status, valid_until)
+                found[email] = (latest, draft)
+    return found
+
+
+@functools.cache
+def _prior_sql(count: int) -> str:
+    table = connection.ops.quote_name(Credential._meta.db_table)
+    marks = ", ".join(["%s"] * count)
+    return (
+        f"SELECT recipient_email_normalized, id, status, valid_until FROM {table} "
+        f"WHERE group_id = %s AND recipient_email_normalized IN ({marks}) "
+        "ORDER BY created_at DESC, issued_on DESC"
+    )
+
+
+def quota_figures(
+    organization: Organization, emails: Sequence[str], *, now: datetime
+) -> tuple[int, int, set[str]]:
+    """(used this month, the limit, which of `emails` are already counted this month)."""
+    month = quota_month(now)
+    usage = QuotaUsage.objects.filter(organization=organization, month=month)
+    counted: set[str] = set()
+    for chunk in _chunks(list(dict.fromkeys(emails))):
+        counted.update(
+            usage.filter(email_normalized__in=chunk).values_list("email_normalized", flat=True)
+        )
+    return usage.count(), organization.monthly_quota, counted
+
+
+def check_recipients(
+    group: CredentialGroup, checked: Iterable[CheckedRow], *, now: datetime
+) -> list[RowStatus]:
+    """Every row with its state: the file's own problems first, then the recipient check,
+    then the quota (in row order: the first rows get the month's last places)."""
+    checked = list(checked)
+    emails = [rules.normalize_email(row.email) for row in checked if row.valid]
+    prior = prior_credentials(group, emails)
+    used, limit, counted = quota_figures(group.organization, emails, now=now)
+    statuses = []
+    for row in checked:
+        if not row.valid:
+            statuses.append(RowStatus(row, INVALID, row.reason, False))
+            continue
+        email = rules.normalize_email(row.email)
+        latest, draft = prior.get(email, (None, None))
+        check = rules.recipient_check(
+            latest=latest,
+            pending_draft_id=draft,
+            allow_duplicates=group.allow_duplicates,
+            now=now,
+        )
+        if check.blocked:
+            statuses.append(RowStatus(row, check.state, _blocked_reason(check.state), False))
+            continue
+        if email not in counted:
+            if used >= limit:
+                reason = (
+                    f"Over this month's quota: {limit} recipients a month, {used} counted "
+                    "(with the rows above)."
+                )
+                statuses.append(RowStatus(row, OVER_QUOTA, reason, False))
+                continue
+            used += 1
+            counted.add(email)
+        statuses.append(RowStatus(row, check.state, _issue_note(check.state), True))
+    return statuses
+
+
+def _blocked_reason(state: str) -> str:
+    if state == rules.DRAFT_PENDING:
+        return "A draft for this recipient is waiting to be published: skipped."
+    return "Already holds a credential of this group that never expires: skipped."
+
+
+def _issue_note(state: str) -> str:
+    return {
+        rules.EXPIRED: "Renews the expired credential.",
+        rules.ACTIVE_TIME_BOUND: "The current credential will be revoked and replaced.",
+        rules.REVOKED: "Issues a fresh credential (the last one was revoked).",
+        rules.DRAFT_PENDING: "A draft exists; duplicates are allowed in this group.",
+    }.get(state, "")
+
+
+def summary(statuses: Iterable[RowStatus]) -> dict:
+    """The review screen's totals."""
+    counts = dict.fromkeys(STATE_LABELS, 0)
+    valid = skipped = 0
+    for status in statuses:
+        counts[status.state] += 1
+        valid += status.issuable
+        skipped += not status.issuable and status.state not in (INVALID, OVER_QUOTA)
+    return {
+        "rows": sum(counts.values()),
+        "valid": valid,
+        "renewals": counts[rules.EXPIRED] + counts[rules.ACTIVE_TIME_BOUND] + counts[rules.REVOKED],
+        "skipped": skipped,
+        "invalid": counts[INVALID],
+        "over_quota": counts[OVER_QUOTA],
+        "states": counts,
+    }

@@ -1,0 +1,243 @@
+"""A worker's side of a bulk job: claim a chunk, issue it in batches, finish once.
+
+Why it is exactly once (README.md "Why it is exactly once and crash-safe"): each batch is
+one transaction that first locks its chunk *by its claim token* (a chunk taken over by
+another worker no longer matches: the batch does nothing), then issues its rows, records
+their outcomes and moves the chunk's `last_row_done`. A worker killed mid-batch leaves an
+open transaction the database rolls back; its chunk stays claimed with an old heartbeat,
+and once stale another worker claims it and resumes after `last_row_done`.
+
+Chunks are claimed with SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL (workers never wait
+for each other); on SQLite the write transaction is IMMEDIATE, which serializes claims.
+The claim itself is a conditional UPDATE on what was read, so it is safe on both.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from laurel.bulk.models import BulkChunk, BulkJob, BulkRow
+from laurel.credentials.batch import IssueRow, issue_many
+from laurel.organizations.errors import DomainError, Forbidden
+from laurel.organizations.models import Door, Membership
+from laurel.organizations.permissions import Actor
+
+CLAIMED, PENDING = BulkChunk.Status.CLAIMED, BulkChunk.Status.PENDING
+FINISHED_CHUNKS = (BulkChunk.Status.DONE, BulkChunk.Status.CANCELLED)
+
+
+def _stale(now: datetime) -> datetime:
+    return now - timedelta(seconds=settings.LAUREL_BULK_STALE_SECONDS)
+
+
+def run_job(job_id: str) -> str:
+    """Work on a job until no chunk is left to claim; then finish it, or come back later
+    when a chunk is held by a worker that may have died. Returns what happened."""
+    while (chunk := claim_chunk(job_id)) is not None:
+        process_chunk(chunk)
+    if finish(job_id):
+        return "finished"
+    held = (
+        BulkChunk.objects.filter(job_id=job_id, status=CLAIMED)
+        .order_by("heartbeat_at")
+        .values_list("heartbeat_at", flat=True)
+        .first()
+    )
+    if held is not None:  # someone holds a chunk: look again once it would be stale
+        from laurel.bulk.tasks import run_bulk_job
+        from laurel.tasks import enqueue_on_commit
+
+        stale = timedelta(seconds=settings.LAUREL_BULK_STALE_SECONDS + 1)
+        enqueue_on_commit(run_bulk_job, job_id, run_after=max(held + stale, timezone.now()))
+        return "watching"
+    return "idle"
+
+
+def claim_chunk(job_id: str, *, now: datetime | None = None) -> BulkChunk | None:
+    """Claim the first chunk that is pending, or held by a worker gone silent."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        job = BulkJob.objects.filter(pk=job_id).values("status", "cancel_requested_at").first()
+        if job is None or job["cancel_requested_at"] is not None:
+            return None
+        if job["status"] not in (BulkJob.Status.PENDING, BulkJob.Status.PROCESSING):
+            return None
+        chunk = (
+            BulkChunk.objects.select_for_update(skip_locked=True)
+            .filter(job_id=job_id)
+            .filter(Q(status=PENDING) | Q(status=CLAIMED, heartbeat_at__lt=_stale(now)))
+            .order_by("first_row")
+            .first()
+        )
+        if chunk is None:
+            return None
+        token = secrets.token_hex(16)
+        taken = BulkChunk.objects.filter(
+            pk=chunk.pk, status=chunk.status, claim_token=chunk.claim_token
+        ).update(status=CLAIMED, claim_token=token, heartbeat_at=now, attempts=F("attempts") + 1)
+        if not taken:
+            return None
+        BulkJob.objects.filter(pk=job_id, status=BulkJob.Status.PENDING).update(
+            status=BulkJob.Status.PROCESSING, started_at=now
+        )
+    chunk.status, chunk.claim_token, chunk.heartbeat_at = CLAIMED, token, now
+    return chunk
+
+
+def process_chunk(chunk: BulkChunk) -> None:
+    """Issue the chunk's rows in batches, one transaction each, until done or lost."""
+    while _process_batch(chunk):
+        pass
+
+
+def _process_batch(chunk: BulkChunk) -> bool:
+    """One batch; False when the chunk is done, cancelled or no longer ours."""
+    now = timezone.now()
+    with transaction.atomic():
+        mine = (
+            BulkChunk.objects.select_for_update()
+            .filter(pk=chunk.pk, claim_token=chunk.claim_token, status=CLAIMED)
+            .first()
+        )
+        if mine is None:
+            return False  # taken over (we were presumed dead) or finished by another
+        job = BulkJob.objects.select_related("group", "created_by", "api_key").get(pk=chunk.job_id)
+        if job.cancel_requested_at is not None:
+            _cancel_chunk(mine)
+            settle_cancelled(job.pk, now=now)
+            return False
+        rows = list(
+            BulkRow.objects.filter(
+                job_id=job.pk,
+                row_number__gt=mine.last_row_done,
+                row_number__lte=mine.last_row,
+                outcome=BulkRow.Outcome.PENDING,
+            ).order_by("row_number")[: settings.LAUREL_BULK_BATCH_ROWS]
+        )
+        if not rows:
+            mine.status = BulkChunk.Status.DONE
+            mine.heartbeat_at = now
+            mine.save(update_fields=["status", "heartbeat_at"])
+            return False
+        succeeded, failed = _issue_rows(job, rows, now=now)
+        BulkRow.objects.bulk_update(rows, ["outcome", "error_code", "reason", "credential"])
+        mine.last_row_done = rows[-1].row_number
+        mine.heartbeat_at = now
+        mine.save(update_fields=["last_row_done", "heartbeat_at"])
+        BulkJob.objects.filter(pk=job.pk).update(
+            succeeded=F("succeeded") + succeeded, failed=F("failed") + failed, heartbeat_at=now
+        )
+    return True
+
+
+def job_actor(job: BulkJob) -> Actor:
+    """Who issues a job's rows: its submitter, with the role they hold *now*."""
+    organization = job.organization
+    if job.api_key_id is not None:
+        key = job.api_key
+        if key.revoked_at is not None:
+            raise Forbidden("The API key that submitted this job was revoked.")
+        return Actor(organization=organization, role=key.role, api_key=key, door=Door.API)
+    membership = Membership.objects.filter(organization=organization, user=job.created_by).first()
+    if job.created_by is None or membership is None:
+        raise Forbidden("The person who submitted this job is no longer a member.")
+    return Actor(
+        organization=organization, role=membership.role, user=job.created_by, door=job.door
+    )
+
+
+def _issue_rows(job: BulkJob, rows: list[BulkRow], *, now: datetime) -> tuple[int, int]:
+    """Issue `rows` through the domain's batched issue path; each row gets its outcome."""
+    try:
+        actor = job_actor(job)
+        outcomes = issue_many(
+            actor=actor,
+            group_key=job.group.key,
+            rows=[IssueRow(row.name, row.email, row.custom_attributes or None) for row in rows],
+            draft=job.draft,
+            issued_on=job.issued_on,
+            valid_until=job.valid_until,
+            privacy=job.privacy or None,
+            now=now,
+        )
+    except DomainError as error:  # the whole batch refused (suspended, no key, role)
+        outcomes = [error] * len(rows)
+    succeeded = failed = 0
+    for row, outcome in zip(rows, outcomes, strict=True):
+        if isinstance(outcome, DomainError):
+            row.outcome, row.error_code, row.reason = (
+                BulkRow.Outcome.FAILED,
+                outcome.code,
+                str(outcome),
+            )
+            failed += 1
+        else:
+            row.outcome, row.credential = BulkRow.Outcome.ISSUED, outcome
+            succeeded += 1
+    return succeeded, failed
+
+
+def _cancel_chunk(chunk: BulkChunk) -> None:
+    chunk.status = BulkChunk.Status.CANCELLED
+    chunk.save(update_fields=["status"])
+
+
+def settle_cancelled(job_id: str, *, now: datetime) -> bool:
+    """Once no chunk is held, a job asked to cancel becomes `cancelled` (its rows not
+    issued marked so). Call inside a transaction."""
+    if BulkChunk.objects.filter(job_id=job_id, status=CLAIMED).exists():
+        return False
+    BulkChunk.objects.filter(job_id=job_id, status=PENDING).update(
+        status=BulkChunk.Status.CANCELLED
+    )
+    return _close(job_id, BulkJob.Status.CANCELLED, now=now)
+
+
+def finish(job_id: str, *, now: datetime | None = None) -> bool:
+    """Mark the job completed when every chunk is done; True for the one caller that did."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        if BulkChunk.objects.filter(job_id=job_id).exclude(status__in=FINISHED_CHUNKS).exists():
+            return False
+        cancelled = BulkJob.objects.filter(pk=job_id, cancel_requested_at__isnull=False).exists()
+        status = BulkJob.Status.CANCELLED if cancelled else BulkJob.Status.COMPLETED
+        return _close(job_id, status, now=now)
+
+
+def _close(job_id: str, status: str, *, now: datetime) -> bool:
+    changed = BulkJob.objects.filter(
+        pk=job_id, status__in=(BulkJob.Status.PENDING, BulkJob.Status.PROCESSING)
+    ).update(status=status, finished_at=now)
+    if not changed:
+        return False
+    if status == BulkJob.Status.CANCELLED:
+        BulkRow.objects.filter(job_id=job_id, outcome=BulkRow.Outcome.PENDING).update(
+            outcome=BulkRow.Outcome.CANCELLED
+        )
+    from laurel.bulk.notify import job_finished
+
+    job_finished(BulkJob.objects.select_related("group", "created_by").get(pk=job_id))
+    return True
+
+
+def resume_stalled_jobs() -> int:
+    """Queue a run for every job still open (a worker starting after others died: the
+    tasks killed with them are not run again by the backend). Returns how many."""
+    from laurel.bulk.tasks import run_bulk_job
+    from laurel.tasks import enqueue_on_commit
+
+    open_jobs = BulkJob.objects.filter(
+        status__in=(BulkJob.Status.PENDING, BulkJob.Status.PROCESSING)
+    ).values_list("pk", flat=True)
+    count = 0
+    with transaction.atomic():
+        for job_id in open_jobs:
+            enqueue_on_commit(run_bulk_job, job_id)
+            count += 1
+    return count

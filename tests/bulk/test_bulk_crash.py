@@ -1,0 +1,100 @@
+"""Crash-safe and exactly once, with real worker processes: one killed with SIGKILL in the
+middle of a job, another finishing it; three sharing one job (SKIP LOCKED on PostgreSQL,
+the serialized write transaction on SQLite). Run on both databases."""
+
+from __future__ import annotations
+
+import signal
+from collections import Counter
+
+import pytest
+
+from laurel.bulk.models import BulkChunk, BulkJob, BulkRow
+from laurel.credentials.models import Credential
+from tests.bulk.jobs import recipient_csv, submitted_job
+from tests.helpers.workers import start_worker, wait_for
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("workers")]
+
+WORKER_ENV = {"LAUREL_BULK_STALE_SECONDS": "2", "LAUREL_BULK_BATCH_ROWS": "20"}
+
+
+def _job(job_id) -> BulkJob:
+    return BulkJob.objects.get(pk=job_id)
+
+
+def _assert_each_valid_row_issued_once(job, group, count):
+    job.refresh_from_db()
+    chunks = list(BulkChunk.objects.filter(job=job).values())
+    outcomes = Counter(BulkRow.objects.filter(job=job).values_list("outcome", flat=True))
+    assert job.status == BulkJob.Status.COMPLETED
+    assert (job.succeeded, job.failed) == (count, 0), (chunks, outcomes)
+    issued = BulkRow.objects.filter(job=job, outcome="issued", credential__isnull=False)
+    assert issued.count() == count
+    emails = Counter(
+        Credential.objects.filter(group=group).values_list("recipient_email_normalized", flat=True)
+    )
+    assert len(emails) == count and max(emails.values()) == 1
+    assert not BulkRow.objects.filter(job=job, outcome="pending").exists()
+
+
+def test_a_worker_killed_mid_job_leaves_a_job_another_worker_finishes_exactly_once(
+    owner, never_group
+):
+    count = 400
+    job = submitted_job(owner, never_group, recipient_csv(count))
+    first = start_worker("bulk", **WORKER_ENV)
+    try:
+        wait_for(
+            lambda: _job(job.pk).succeeded >= 60,
+            timeout=90,
+            workers=[first],
+            what="the first worker to issue some rows",
+        )
+    finally:
+        first.kill(signal.SIGKILL)
+    killed_at = _job(job.pk)
+    assert killed_at.status == BulkJob.Status.PROCESSING
+    assert 0 < killed_at.succeeded < count
+    assert BulkChunk.objects.filter(job=job, status="claimed").exists()  # left behind
+
+    second = start_worker("bulk", **WORKER_ENV)
+    try:
+        wait_for(
+            lambda: _job(job.pk).status == BulkJob.Status.COMPLETED,
+            timeout=120,
+            workers=[second],
+            what="the second worker to finish the job",
+        )
+    finally:
+        second.kill(signal.SIGTERM)
+    _assert_each_valid_row_issued_once(job, never_group, count)
+    assert BulkChunk.objects.filter(job=job, attempts__gte=2).exists()  # taken over
+
+
+def test_three_workers_share_one_job_with_no_duplicate_and_no_lost_row(owner, never_group, acme):
+    from laurel.organizations.models import Organization
+
+    Organization.objects.filter(pk=acme.pk).update(monthly_quota_override=100_000)
+    count = 1500
+    job = submitted_job(owner, never_group, recipient_csv(count))
+    # three tasks for three workers (submit queued two)
+    from laurel.bulk.services import enqueue_workers
+
+    enqueue_workers(job, 1)
+    # No worker dies here: a heartbeat never goes stale, however loaded the machine.
+    env = {**WORKER_ENV, "LAUREL_BULK_STALE_SECONDS": "600"}
+    workers = [start_worker("bulk", **env) for _ in range(3)]
+    try:
+        wait_for(
+            lambda: _job(job.pk).status == BulkJob.Status.COMPLETED,
+            timeout=180,
+            workers=workers,
+            what="three workers to finish the job",
+        )
+    finally:
+        for worker in workers:
+            worker.kill(signal.SIGTERM)
+    _assert_each_valid_row_issued_once(job, never_group, count)
+    claimed_by = BulkChunk.objects.filter(job=job).values_list("attempts", flat=True)
+    assert set(claimed_by) == {1}  # no chunk taken twice
