@@ -41,8 +41,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     arguments = parser.parse_args()
 
+    import tempfile
+
     import django
 
+    from laurel.ops.data_dir import prepare
+
+    # Only the model's field limits are read: a throwaway data directory holds the secrets.
+    os.environ.setdefault("LAUREL_DATA_DIR", tempfile.mkdtemp(prefix="laurel-bench-parse-"))
+    prepare()
     django.setup()
     from openpyxl import load_workbook
 

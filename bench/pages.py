@@ -177,6 +177,9 @@ def child(args) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "laurel.settings")
     import django
 
+    from laurel.ops.data_dir import prepare
+
+    prepare()  # a fresh data directory: its secrets, as `laurel migrate` would make them
     django.setup()
     from django.core.management import call_command
 

@@ -94,6 +94,9 @@ def drop(name: str) -> None:
 def measure(options) -> None:
     import django
 
+    from laurel.ops.data_dir import prepare
+
+    prepare()  # a fresh data directory: its secrets, as `laurel migrate` would make them
     django.setup()
     from django.contrib.auth import get_user_model
     from django.core.management import call_command

@@ -22,6 +22,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from laurel.bulk.rows import csv_safe as rows_csv_safe
 from laurel.credentials import rules
 from laurel.credentials.models import Credential, Privacy
 from laurel.mail.models import EmailDelivery
@@ -394,12 +395,5 @@ def _midnight(day: date) -> datetime:
 
 # --- CSV ---------------------------------------------------------------------------------
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    """A cell a spreadsheet shows as text: one that would start a formula gets a quote."""
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_STARTS):
-        return "'" + text
-    return text
+# One rule for every CSV Laurel writes (a formula-like cell gets a leading quote).
+csv_safe = rows_csv_safe
