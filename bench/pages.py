@@ -120,6 +120,12 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--credentials", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument(
+        "--profile",
+        metavar="PAGE",
+        help="instead of measuring, profile one page (a label's start, e.g. 'list: filter') "
+        "with cProfile over --requests requests and print where the time goes",
+    )
     parser.add_argument("--child", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -129,7 +135,8 @@ def main() -> None:
     results = {}
     for database in databases:
         results[database] = run_child(database, args)
-    report(results, args)
+    if not args.profile:
+        report(results, args)
 
 
 def run_child(database: str, args) -> dict:
@@ -150,6 +157,7 @@ def run_child(database: str, args) -> dict:
         str(args.credentials),
         "--requests",
         str(args.requests),
+        *(["--profile", args.profile] if args.profile else []),
     ]
     try:
         done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
@@ -159,6 +167,9 @@ def run_child(database: str, args) -> dict:
     sys.stderr.write(done.stderr)
     if done.returncode:
         sys.exit(f"the {database} run failed")
+    if args.profile:
+        print(done.stdout)
+        return {}
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -190,7 +201,9 @@ def child(args) -> None:
     built = time.perf_counter() - started
     settle(args.child)
     log(f"[{args.child}] built {args.credentials:,} credentials in {built:.1f} s")
-    figures = measure(world, args.requests, args.child)
+    figures = measure(world, args.requests, args.child, profile=args.profile)
+    if args.profile:
+        return
     print(json.dumps({"built_seconds": built, "figures": figures}))
 
 
@@ -335,7 +348,7 @@ BARE_TEMPLATE_TEXT = """<!DOCTYPE html><html lang="en"><head><title>Rows</title>
 BARE_TEMPLATE = None
 
 
-def measure(world: dict, count: int, database: str) -> dict:
+def measure(world: dict, count: int, database: str, profile: str | None = None) -> dict:
     import types
 
     from django.conf import settings
@@ -379,6 +392,11 @@ def measure(world: dict, count: int, database: str) -> dict:
         "list: status revoked": (client, lambda: f"{base}/credentials?status=revoked"),
         "home": (client, lambda: f"{base}/"),
     }
+    if profile:
+        label = next(label for label in pages if label.startswith(profile))
+        who, target = pages[label]
+        run_profile(label, who, target, count)
+        return {}
     figures = {}
     for label, (who, target) in pages.items():
         for _ in range(10):  # warm-up: connections, templates, prepared statements
@@ -399,6 +417,31 @@ def measure(world: dict, count: int, database: str) -> dict:
         }
         log(f"[{database}] {label}: p50 {figures[label]['p50']:.1f} ms")
     return figures
+
+
+def run_profile(label: str, who, target, count: int) -> None:
+    """cProfile over `count` requests of one page, after the warm-up; the top of it."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(10):
+        check(who.get(target()), label)
+    with CaptureQueriesContext(connection) as queries:
+        check(who.get(target()), label)
+    print(f"{label}: {len(queries)} queries")
+    for query in queries:
+        print(f"  {query['time']}s  {query['sql'][:400]}")
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(count):
+        check(who.get(target()), label)
+    profiler.disable()
+    stats = pstats.Stats(profiler, stream=sys.stdout)
+    stats.sort_stats("cumulative").print_stats(45)
+    stats.sort_stats("tottime").print_stats(30)
 
 
 def check(response, label: str) -> None:
