@@ -20,7 +20,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.conf import settings
 from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from laurel.bulk.rows import csv_safe as rows_csv_safe

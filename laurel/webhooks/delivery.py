@@ -101,9 +101,7 @@ def deliver(delivery_id: int) -> datetime | None:
 
 
 @transaction.atomic
-def _record(
-    delivery: WebhookDelivery, outcome: Outcome, *, duration: timedelta
-) -> datetime | None:
+def _record(delivery: WebhookDelivery, outcome: Outcome, *, duration: timedelta) -> datetime | None:
     WebhookAttempt.objects.create(
         delivery=delivery,
         organization_id=delivery.organization_id,

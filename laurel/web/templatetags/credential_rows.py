@@ -191,7 +191,7 @@ def filter_field(bound_field) -> SafeString:
     if bound_field.errors:
         error = (
             f'<div class="invalid-feedback d-block" id="{escape(bound_field.auto_id)}_error">'
-            f'{escape(" ".join(bound_field.errors))}</div>'
+            f"{escape(' '.join(bound_field.errors))}</div>"
         )
     return mark_safe(
         f'<label class="form-label" for="{escape(bound_field.id_for_label)}">'
