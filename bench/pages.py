@@ -10,7 +10,8 @@ then builds one organization holding N credentials straight into the tables (bul
 revocations, expiries, renewals, private ones, one email delivery per published credential
 with some failed), and measures server time in-process with Django's test Client (the full
 middleware stack, a signed-in owner, DEBUG off): the p50 and p90 of each page over
---requests requests, after a warm-up.
+--requests requests, after a warm-up (in 4 rounds: the pages take turns, a quarter of the
+requests each time, so that load from elsewhere falls on all of them alike).
 
 Pages: the credentials list (default, a search by email, a filter by group; and, beyond the
 goals, a page deep in the list, a name search, a status filter) and the home page.
@@ -397,23 +398,31 @@ def measure(world: dict, count: int, database: str, profile: str | None = None) 
         who, target = pages[label]
         run_profile(label, who, target, count)
         return {}
+    # Every page is measured in ROUNDS blocks of count / ROUNDS requests, the pages taking
+    # turns block by block: a burst of load from elsewhere on a shared machine then falls on
+    # every page alike instead of on whichever page was being measured (each block still
+    # runs one page warm, after its own warm-up, as the single block did).
+    samples: dict[str, list[float]] = {label: [] for label in pages}
+    cpu: dict[str, list[float]] = {label: [] for label in pages}
+    block = max(count // ROUNDS, 1)
+    for _ in range(ROUNDS):
+        for label, (who, target) in pages.items():
+            for _ in range(10):  # warm-up: connections, templates, prepared statements
+                check(who.get(target()), label)
+            for _ in range(block):
+                url = target()
+                started, started_cpu = time.perf_counter(), time.thread_time()
+                response = who.get(url)
+                samples[label].append(time.perf_counter() - started)
+                cpu[label].append(time.thread_time() - started_cpu)
+                check(response, label)
     figures = {}
-    for label, (who, target) in pages.items():
-        for _ in range(10):  # warm-up: connections, templates, prepared statements
-            check(who.get(target()), label)
-        samples, cpu = [], []
-        for _ in range(count):
-            url = target()
-            started, started_cpu = time.perf_counter(), time.thread_time()
-            response = who.get(url)
-            samples.append(time.perf_counter() - started)
-            cpu.append(time.thread_time() - started_cpu)
-            check(response, label)
-        samples.sort()
+    for label in pages:
+        times = sorted(samples[label])
         figures[label] = {
-            "p50": statistics.median(samples) * 1000,
-            "p90": samples[int(len(samples) * 0.9)] * 1000,
-            "cpu": statistics.median(cpu) * 1000,
+            "p50": statistics.median(times) * 1000,
+            "p90": times[int(len(times) * 0.9)] * 1000,
+            "cpu": statistics.median(cpu[label]) * 1000,
         }
         log(f"[{database}] {label}: p50 {figures[label]['p50']:.1f} ms")
     return figures
@@ -460,6 +469,7 @@ GOALS = {
     "home": 80,
 }
 RATIO_GOAL = 3.0
+ROUNDS = 4
 
 
 def report(results: dict, args) -> None:
