@@ -3,9 +3,8 @@
 Rows come newest first, ordered by (created_at, id) descending, so a page is an index range
 scan from a cursor (the last row seen), never an OFFSET: page 2,000 costs what page 1
 costs. The count is capped (COUNT_CAP + 1 rows at most are counted). Each row carries
-what the list shows beside the credential, read for the whole page in two more queries
-(never one per row): its latest email delivery and the credential that renews it; and when
-its email may be resent.
+what the list shows beside the credential, read in the page's own query: its latest email
+delivery and the credential that renews it; and when its email may be resent.
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.conf import settings
 from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from laurel.bulk.rows import csv_safe as rows_csv_safe
@@ -226,7 +226,7 @@ def credentials_page(
     else:
         count, capped = _capped_count(queryset)
     rows = _rows(found, now=now)
-    first, last = (found[0], found[-1]) if found else (None, None)
+    first, last = (found[0][0], found[-1][0]) if found else (None, None)
     return Page(
         rows=rows,
         has_next=has_next,
@@ -254,7 +254,7 @@ def export_rows(
         yield from _rows(found, now=now)
         if len(found) < batch:
             return
-        last = found[-1]
+        last = found[-1][0]
         position = Cursor(last.created_at, last.id)
 
 
@@ -319,7 +319,7 @@ def _email_prefix(prefix: str) -> Q:
     return Q(recipient_email_normalized__startswith=prefix)
 
 
-def _keyset(queryset: QuerySet, position: Cursor | None, size: int) -> list[Listed]:
+def _keyset(queryset: QuerySet, position: Cursor | None, size: int) -> list[tuple[Listed, tuple]]:
     """size + 1 credentials from `position` on (one more tells whether there is more)."""
     if position is None:
         ordered = queryset.order_by("-created_at", "-id")
@@ -334,38 +334,28 @@ def _keyset(queryset: QuerySet, position: Cursor | None, size: int) -> list[List
                 Q(created_at__lt=moment) | Q(id__lt=credential_id)
             )
             ordered = queryset.filter(earlier).order_by("-created_at", "-id")
-    return [Listed(*values) for values in ordered.values_list(*_COLUMNS)[: size + 1]]
+    found = ordered.annotate(**_beside()).values_list(*_COLUMNS, *_BESIDE)[: size + 1]
+    return [(Listed(*values[:_WIDTH]), values[_WIDTH:]) for values in found]
 
 
-def _beside(ids: list[str]) -> tuple[dict[str, LastEmail], dict[str, str]]:
-    """What the list shows beside a page's credentials, in two queries for the whole page
-    (an index probe per credential; correlated subqueries in the page's own query cost
-    more to build than to run): each one's latest email delivery, and the first credential
-    renewing it (a renewal renewed in turn links on from there). The ids come from the
-    organization's scoped page; a filter on the organization too would only lead SQLite,
-    which keeps no statistics, to scan the organization's index instead of the ids'."""
-    if not ids:
-        return {}, {}
-    latest: dict[str, tuple] = {}  # credential -> its latest delivery, by (created_at, id)
-    deliveries = EmailDelivery.objects.filter(credential_id__in=ids).values_list(
-        "credential_id", "created_at", "id", "status", "error", "sent_at"
-    )
-    for delivery in deliveries:
-        if delivery[0] not in latest or delivery[1:3] > latest[delivery[0]][1:3]:
-            latest[delivery[0]] = delivery
-    emails = {
-        credential_id: LastEmail(status=status, error=error, at=sent_at or created_at)
-        for credential_id, created_at, _, status, error, sent_at in latest.values()
+_WIDTH = len(_COLUMNS)
+_BESIDE = ("email_status", "email_error", "email_at", "renewed_by")
+
+
+def _beside() -> dict:
+    """What the list shows beside each credential, read in the page's own query (one
+    index probe per row and value): its latest email and the first credential renewing it
+    (a renewal renewed in turn links on from there)."""
+    latest = EmailDelivery.objects.filter(credential=OuterRef("pk")).order_by("-created_at", "-id")
+    renewals = Credential.objects.filter(supersedes=OuterRef("pk")).order_by("created_at", "id")
+    return {
+        "email_status": Subquery(latest.values("status")[:1]),
+        "email_error": Subquery(latest.values("error")[:1]),
+        "email_at": Subquery(
+            latest.annotate(at=Coalesce("sent_at", "created_at")).values("at")[:1]
+        ),
+        "renewed_by": Subquery(renewals.values("id")[:1]),
     }
-    first: dict[str, tuple] = {}  # credential -> the first renewal, by (created_at, id)
-    renewing = Credential.objects.filter(supersedes_id__in=ids).values_list(
-        "supersedes_id", "created_at", "id"
-    )
-    for renewal in renewing:
-        if renewal[0] not in first or renewal[1:] < first[renewal[0]][1:]:
-            first[renewal[0]] = renewal
-    renewals = {renewed: renewal for renewed, _, renewal in first.values()}
-    return emails, renewals
 
 
 def _capped_count(queryset: QuerySet) -> tuple[int, bool]:
@@ -373,12 +363,12 @@ def _capped_count(queryset: QuerySet) -> tuple[int, bool]:
     return min(counted, COUNT_CAP), counted > COUNT_CAP
 
 
-def _rows(found: list[Listed], *, now: datetime) -> list[Row]:
-    emails, renewals = _beside([credential.id for credential in found])
+def _rows(found: list[tuple[Listed, tuple]], *, now: datetime) -> list[Row]:
     rows = []
-    for credential in found:
-        email = emails.get(credential.id)
-        renewed_by = renewals.get(credential.id)
+    for credential, (email_status, email_error, email_at, renewed_by) in found:
+        email = (
+            LastEmail(status=email_status, error=email_error, at=email_at) if email_status else None
+        )
         rows.append(
             Row(
                 credential=credential,

@@ -64,6 +64,7 @@ def credential_rows(context, rows: list[Row]) -> SafeString:
     options = {
         "labels": _labels(),
         "months": [escape(str(MONTHS_3[month]).title()) for month in range(1, 13)],
+        "zone": timezone.get_current_timezone(),  # looked up once, not twice a row
         "list_url": context["list_url"],
         "next": quote(context.get("here") or "", safe=""),
         "may_revoke": bool(can.get("revoke")),
@@ -98,7 +99,7 @@ def _row(row: Row, options: dict) -> str:
 
 def _day(moment, options: dict, *, year: bool = True) -> str:
     """ "1 Dec 2026", as the template's date:"j M Y" would say it, without its per-call cost."""
-    local = timezone.localtime(moment)
+    local = moment.astimezone(options["zone"])
     month = options["months"][local.month - 1]
     return f"{local.day} {month} {local.year}" if year else f"{local.day} {month}"
 
