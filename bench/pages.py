@@ -441,8 +441,14 @@ def run_profile(label: str, who, target, count: int) -> None:
     with CaptureQueriesContext(connection) as queries:
         check(who.get(target()), label)
     print(f"{label}: {len(queries)} queries")
+    explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
     for query in queries:
         print(f"  {query['time']}s  {query['sql'][:400]}")
+        if "credentials_credential" in query["sql"] and query["sql"].startswith("SELECT"):
+            with connection.cursor() as cursor:  # the SQL as logged, its values inlined
+                cursor.execute(explain + query["sql"])
+                for row in cursor.fetchall():
+                    print("      plan:", " ".join(str(cell) for cell in row))
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(count):
