@@ -266,8 +266,8 @@ def filtered(organization: Organization, filters: Filters, *, now: datetime) -> 
         # The group's id as a scalar subquery, not a join on its key: PostgreSQL then reads
         # the (organization, group, created_at, id) index in page order; with the join it
         # walked every credential of the organization newest first, keeping the group's.
-        group = scoped(CredentialGroup, organization).filter(key=filters.group).values("id")
-        queryset = queryset.filter(group_id=Subquery(group[:1]))
+        group = scoped(CredentialGroup, organization).filter(key=filters.group).order_by()
+        queryset = queryset.filter(group_id=Subquery(group.values("id")[:1]))
     queryset = _status(queryset, filters.status, now)
     if filters.privacy:
         queryset = queryset.filter(privacy=filters.privacy)
