@@ -10,7 +10,8 @@ then builds one organization holding N credentials straight into the tables (bul
 revocations, expiries, renewals, private ones, one email delivery per published credential
 with some failed), and measures server time in-process with Django's test Client (the full
 middleware stack, a signed-in owner, DEBUG off): the p50 and p90 of each page over
---requests requests, after a warm-up.
+--requests requests, after a warm-up (in 4 rounds: the pages take turns, a quarter of the
+requests each time, so that load from elsewhere falls on all of them alike).
 
 Pages: the credentials list (default, a search by email, a filter by group; and, beyond the
 goals, a page deep in the list, a name search, a status filter) and the home page.
@@ -120,6 +121,12 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--credentials", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument(
+        "--profile",
+        metavar="PAGE",
+        help="instead of measuring, profile one page (a label's start, e.g. 'list: filter') "
+        "with cProfile over --requests requests and print where the time goes",
+    )
     parser.add_argument("--child", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -129,7 +136,8 @@ def main() -> None:
     results = {}
     for database in databases:
         results[database] = run_child(database, args)
-    report(results, args)
+    if not args.profile:
+        report(results, args)
 
 
 def run_child(database: str, args) -> dict:
@@ -150,6 +158,7 @@ def run_child(database: str, args) -> dict:
         str(args.credentials),
         "--requests",
         str(args.requests),
+        *(["--profile", args.profile] if args.profile else []),
     ]
     try:
         done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
@@ -159,6 +168,9 @@ def run_child(database: str, args) -> dict:
     sys.stderr.write(done.stderr)
     if done.returncode:
         sys.exit(f"the {database} run failed")
+    if args.profile:
+        print(done.stdout)
+        return {}
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -190,7 +202,9 @@ def child(args) -> None:
     built = time.perf_counter() - started
     settle(args.child)
     log(f"[{args.child}] built {args.credentials:,} credentials in {built:.1f} s")
-    figures = measure(world, args.requests, args.child)
+    figures = measure(world, args.requests, args.child, profile=args.profile)
+    if args.profile:
+        return
     print(json.dumps({"built_seconds": built, "figures": figures}))
 
 
@@ -335,7 +349,7 @@ BARE_TEMPLATE_TEXT = """<!DOCTYPE html><html lang="en"><head><title>Rows</title>
 BARE_TEMPLATE = None
 
 
-def measure(world: dict, count: int, database: str) -> dict:
+def measure(world: dict, count: int, database: str, profile: str | None = None) -> dict:
     import types
 
     from django.conf import settings
@@ -379,26 +393,70 @@ def measure(world: dict, count: int, database: str) -> dict:
         "list: status revoked": (client, lambda: f"{base}/credentials?status=revoked"),
         "home": (client, lambda: f"{base}/"),
     }
+    if profile:
+        label = next(label for label in pages if label.startswith(profile))
+        who, target = pages[label]
+        run_profile(label, who, target, count)
+        return {}
+    # Every page is measured in ROUNDS blocks of count / ROUNDS requests, the pages taking
+    # turns block by block: a burst of load from elsewhere on a shared machine then falls on
+    # every page alike instead of on whichever page was being measured (each block still
+    # runs one page warm, after its own warm-up, as the single block did).
+    samples: dict[str, list[float]] = {label: [] for label in pages}
+    cpu: dict[str, list[float]] = {label: [] for label in pages}
+    block = max(count // ROUNDS, 1)
+    for _ in range(ROUNDS):
+        for label, (who, target) in pages.items():
+            for _ in range(10):  # warm-up: connections, templates, prepared statements
+                check(who.get(target()), label)
+            for _ in range(block):
+                url = target()
+                started, started_cpu = time.perf_counter(), time.thread_time()
+                response = who.get(url)
+                samples[label].append(time.perf_counter() - started)
+                cpu[label].append(time.thread_time() - started_cpu)
+                check(response, label)
     figures = {}
-    for label, (who, target) in pages.items():
-        for _ in range(10):  # warm-up: connections, templates, prepared statements
-            check(who.get(target()), label)
-        samples, cpu = [], []
-        for _ in range(count):
-            url = target()
-            started, started_cpu = time.perf_counter(), time.thread_time()
-            response = who.get(url)
-            samples.append(time.perf_counter() - started)
-            cpu.append(time.thread_time() - started_cpu)
-            check(response, label)
-        samples.sort()
+    for label in pages:
+        times = sorted(samples[label])
         figures[label] = {
-            "p50": statistics.median(samples) * 1000,
-            "p90": samples[int(len(samples) * 0.9)] * 1000,
-            "cpu": statistics.median(cpu) * 1000,
+            "p50": statistics.median(times) * 1000,
+            "p90": times[int(len(times) * 0.9)] * 1000,
+            "cpu": statistics.median(cpu[label]) * 1000,
         }
         log(f"[{database}] {label}: p50 {figures[label]['p50']:.1f} ms")
     return figures
+
+
+def run_profile(label: str, who, target, count: int) -> None:
+    """cProfile over `count` requests of one page, after the warm-up; the top of it."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(10):
+        check(who.get(target()), label)
+    with CaptureQueriesContext(connection) as queries:
+        check(who.get(target()), label)
+    print(f"{label}: {len(queries)} queries")
+    explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    for query in queries:
+        print(f"  {query['time']}s  {query['sql'][:400]}")
+        if "credentials_credential" in query["sql"] and query["sql"].startswith("SELECT"):
+            with connection.cursor() as cursor:  # the SQL as logged, its values inlined
+                cursor.execute(explain + query["sql"])
+                for row in cursor.fetchall():
+                    print("      plan:", " ".join(str(cell) for cell in row))
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(count):
+        check(who.get(target()), label)
+    profiler.disable()
+    stats = pstats.Stats(profiler, stream=sys.stdout)
+    stats.sort_stats("cumulative").print_stats(45)
+    stats.sort_stats("tottime").print_stats(30)
 
 
 def check(response, label: str) -> None:
@@ -417,6 +475,7 @@ GOALS = {
     "home": 80,
 }
 RATIO_GOAL = 3.0
+ROUNDS = 4
 
 
 def report(results: dict, args) -> None:

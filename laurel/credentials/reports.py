@@ -1,4 +1,5 @@
-"""Reads for the issuer's home page: what needs attention, and credentials issued per week."""
+"""Reads for the issuer's home page: what needs attention, the jobs running, and credentials
+issued per week."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from laurel.credentials.models import Credential
+from laurel.credentials.models import Credential, PublishBatch
 from laurel.mail.models import EmailDelivery
 from laurel.organizations.tenancy import scoped
 
@@ -30,6 +31,34 @@ def attention(organization) -> Attention:
     drafts = scoped(Credential, organization).filter(status=Credential.Status.DRAFT).count()
     failed = scoped(EmailDelivery, organization).filter(status=EmailDelivery.Status.FAILED)
     return Attention(drafts=drafts, failed_emails=failed.count())
+
+
+@dataclass(frozen=True)
+class RunningJobs:
+    """Background work of the organization not finished yet (waiting or under way)."""
+
+    publishing: int  # publish batches (Under review → Publish now)
+    bulk: int  # bulk issuing jobs
+    zips: int  # ZIPs of certificates being built
+
+    @property
+    def total(self) -> int:
+        return self.publishing + self.bulk + self.zips
+
+
+def running_jobs(organization) -> RunningJobs:
+    from laurel.bulk.selectors import running_count
+    from laurel.designs.models import CertificateZip
+
+    batches = scoped(PublishBatch, organization).filter(
+        status__in=(PublishBatch.Status.PENDING, PublishBatch.Status.PROCESSING)
+    )
+    zips = scoped(CertificateZip, organization).filter(
+        status__in=(CertificateZip.Status.PENDING, CertificateZip.Status.BUILDING)
+    )
+    return RunningJobs(
+        publishing=batches.count(), bulk=running_count(organization), zips=zips.count()
+    )
 
 
 def issued_per_week(organization, *, weeks: int = 12, now: datetime | None = None):

@@ -37,6 +37,24 @@ def actor_for_user(*, user, organization: Organization, door: str = Door.WEB) ->
     return Actor(organization=membership.organization, role=membership.role, user=user, door=door)
 
 
+def actor_by_slug(*, user, slug: str, door: str = Door.WEB) -> tuple[Actor, list[Organization]]:
+    """The user's Actor in the organization `slug`, and every organization they belong to
+    (by name, for the switcher), in one query; NotFound when the organization does not
+    exist or they are not a member of it (the same answer: one cannot tell them apart)."""
+    if not getattr(user, "is_authenticated", False):
+        raise NotFound()
+    memberships = list(
+        Membership.objects.filter(user=user)
+        .select_related("organization")
+        .order_by("organization__name", "organization__id")
+    )
+    membership = next((m for m in memberships if m.organization.slug == slug), None)
+    if membership is None:
+        raise NotFound()
+    actor = Actor(organization=membership.organization, role=membership.role, user=user, door=door)
+    return actor, [m.organization for m in memberships]
+
+
 def lock_organization(organization: Organization) -> Organization:
     """The organization row, locked until this transaction ends (SELECT ... FOR UPDATE on
     PostgreSQL; SQLite's IMMEDIATE write transaction already serializes writers).

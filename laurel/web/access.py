@@ -1,7 +1,8 @@
 """Who is looking at which organization: the one place the issuer pages resolve it.
 
 Every page under /organizations/<org>/ goes through `organization_view`. The organization
-comes from the URL; the signed-in user's membership gives the Actor the services take. A
+comes from the URL; the signed-in user's membership gives the Actor the services take (read
+with the user's other organizations, for the switcher, in one query). A
 user who is not a member gets the same 404 as an organization that does not exist (never
 403: another organization's pages must not be told apart from missing ones). A member
 whose role does not allow the page's action gets 403 (the services refuse it anyway).
@@ -16,8 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from laurel.organizations.errors import NotFound
-from laurel.organizations.models import Organization
-from laurel.organizations.selectors import actor_for_user
+from laurel.organizations.selectors import actor_by_slug
 
 
 def organization_view(action: str | None = None):
@@ -30,17 +30,15 @@ def organization_view(action: str | None = None):
         @login_required
         @wraps(view)
         def wrapper(request, org: str, *args, **kwargs):
-            organization = Organization.objects.filter(slug=org).first()
-            if organization is None:
-                raise Http404("No such organization")
             try:
-                actor = actor_for_user(user=request.user, organization=organization)
+                actor, organizations = actor_by_slug(user=request.user, slug=org)
             except NotFound:
                 raise Http404("No such organization") from None
             if action is not None and not actor.may(action):
                 raise PermissionDenied
             request.organization = actor.organization
             request.actor = actor
+            request.my_organizations = organizations
             return view(request, *args, **kwargs)
 
         return wrapper

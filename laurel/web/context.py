@@ -14,7 +14,8 @@ def navigation(request) -> dict:
     actor = getattr(request, "actor", None)
 
     def organizations():  # evaluated only by the pages that show the switcher
-        return organizations_for_user(user)
+        known = getattr(request, "my_organizations", None)  # read by organization_view
+        return known if known is not None else organizations_for_user(user)
 
     return {
         "my_organizations": organizations,

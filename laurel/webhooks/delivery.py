@@ -1,20 +1,23 @@
-"""Delivering one webhook: claim it, POST it signed, record the outcome and, when another
-attempt is due, say when (the `deliver_webhook` task enqueues it; nothing here enqueues)."""
+"""Delivering one webhook: claim it, POST it signed, record the outcome (on the delivery,
+and as one WebhookAttempt row per attempt: the delivery log) and, when another attempt is
+due, say when (the `deliver_webhook` task enqueues it; nothing here enqueues)."""
 
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from laurel.tasks import retry_at
-from laurel.webhooks.models import WebhookDelivery
+from laurel.webhooks.models import WebhookAttempt, WebhookDelivery
 from laurel.webhooks.signing import signature_header
 from laurel.webhooks.targets import PrivateTarget, delivery_session, refuse_private_host
 
@@ -91,10 +94,23 @@ def deliver(delivery_id: int) -> datetime | None:
     delivery = _claim(delivery_id)
     if delivery is None:
         return None
-    return _record(delivery, _post(delivery))
+    started = time.monotonic()
+    outcome = _post(delivery)
+    duration = timedelta(seconds=time.monotonic() - started)
+    return _record(delivery, outcome, duration=duration)
 
 
-def _record(delivery: WebhookDelivery, outcome: Outcome) -> datetime | None:
+@transaction.atomic
+def _record(delivery: WebhookDelivery, outcome: Outcome, *, duration: timedelta) -> datetime | None:
+    WebhookAttempt.objects.create(
+        delivery=delivery,
+        organization_id=delivery.organization_id,
+        number=delivery.attempts,  # counted by the claim
+        status_code=outcome.status_code,
+        error=outcome.error,
+        duration_ms=round(duration.total_seconds() * 1000),
+        attempted_at=delivery.last_attempt_at,
+    )
     delivery.last_status_code = outcome.status_code
     delivery.last_error = outcome.error
     if outcome.delivered:

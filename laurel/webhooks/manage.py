@@ -4,6 +4,7 @@ sending one delivery again. (Subscribing and the delivery itself live in service
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from laurel.organizations import audit
@@ -11,7 +12,7 @@ from laurel.organizations.errors import Conflict
 from laurel.organizations.permissions import Actor, require
 from laurel.organizations.tenancy import get_scoped, scoped
 from laurel.tasks import enqueue_on_commit
-from laurel.webhooks.models import WebhookDelivery, WebhookSubscription
+from laurel.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from laurel.webhooks.tasks import deliver_webhook
 
 
@@ -33,11 +34,14 @@ def subscription(organization, subscription_id: str) -> WebhookSubscription:
 
 
 def deliveries(subscription: WebhookSubscription, *, limit: int = 50) -> list[WebhookDelivery]:
-    """The newest deliveries to a subscription, each with its attempts and last outcome."""
+    """The newest deliveries to a subscription, each with its last outcome and every
+    attempt (`delivery.attempt_log.all()`, oldest first; read for the page in one query)."""
+    attempts = scoped(WebhookAttempt, subscription.organization).order_by("number", "id")
     return list(
         scoped(WebhookDelivery, subscription.organization)
         .filter(subscription=subscription)
         .defer("payload")
+        .prefetch_related(Prefetch("attempt_log", queryset=attempts))
         .order_by("-created_at", "-id")[:limit]
     )
 

@@ -101,3 +101,35 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.subscription.url} ({self.status}, {self.attempts} attempts)"
+
+
+class WebhookAttempt(models.Model):
+    """One attempt at a delivery: what the receiver answered (or why nothing came back),
+    how long it took, and when. Written by the delivery code with the delivery's outcome,
+    in one transaction; the settings' delivery log lists them under their delivery."""
+
+    delivery = models.ForeignKey(
+        WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="webhook_attempts"
+    )
+    number = models.PositiveIntegerField()  # 1 for the first; a resend goes on counting
+    status_code = models.PositiveIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True, default="")
+    duration_ms = models.PositiveIntegerField()
+    attempted_at = models.DateTimeField()
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["delivery", "number", "id"]
+        indexes = [models.Index(fields=["delivery", "number"], name="webhook_attempt_delivery")]
+
+    def __str__(self) -> str:
+        answer = f"HTTP {self.status_code}" if self.status_code else self.error
+        return f"attempt {self.number} of delivery {self.delivery_id}: {answer}"
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300

@@ -80,3 +80,57 @@ def test_home_warns_a_pending_organization(member_login, org_factory):
     owner = Membership.objects.get(organization=pending).user
     body = member_login(owner).get(f"/organizations/{pending.slug}/").content.decode()
     assert "waiting for approval" in body
+
+
+def test_home_counts_every_kind_of_job_running_with_a_link_to_each(
+    member_login, owner, never_group
+):
+    """Publish batches, bulk jobs and certificate ZIPs waiting or under way (their tasks
+    never run here: nothing commits) are the home's "jobs running"; finished ones are not."""
+    from laurel.bulk.services import validate_and_submit
+    from laurel.credentials import publishing
+    from laurel.credentials.models import PublishBatch
+    from laurel.designs.services import request_zip
+
+    home = f"/organizations/{owner.organization.slug}/"
+    client = member_login(owner.user)
+    assert client.get(home).context["jobs_running"] == 0
+    drafts = [
+        services.issue(
+            actor=owner,
+            group_key=never_group.key,
+            recipient_name=f"Draft {n}",
+            recipient_email=f"d{n}@example.org",
+            draft=True,
+        )
+        for n in range(publishing.INLINE_LIMIT + 1)
+    ]
+    batch = publishing.publish_selected(actor=owner, credential_ids=[d.pk for d in drafts])
+    assert batch.status == PublishBatch.Status.PENDING  # left to the background task
+    validate_and_submit(
+        actor=owner,
+        group_key=never_group.key,
+        recipients=[{"name": "Bulk One", "email": "bulk1@example.org"}],
+    )
+    published = services.issue(
+        actor=owner,
+        group_key=never_group.key,
+        recipient_name="Zip Person",
+        recipient_email="zip@example.org",
+    )
+    request_zip(actor=owner, credential_ids=[published.pk], label="A ZIP")
+    finished = PublishBatch.objects.create(
+        organization=owner.organization, status=PublishBatch.Status.COMPLETED, total=1
+    )
+
+    response = client.get(home)
+    jobs = response.context["jobs"]
+    assert (jobs.publishing, jobs.bulk, jobs.zips) == (1, 1, 1)
+    assert response.context["jobs_running"] == 3
+    body = response.content.decode()
+    assert "1 publishing" in body and "1 bulk job" in body and "1 certificate ZIP" in body
+    assert f'href="{home}credentials/review"' in body and f'href="{home}bulk-jobs"' in body
+    assert finished.pk  # a completed batch is not counted
+
+    publishing.publish_batch(batch_id=batch.pk)  # what the task would do
+    assert client.get(home).context["jobs"].publishing == 0

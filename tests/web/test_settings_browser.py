@@ -5,11 +5,13 @@ every settings page checked by axe-core and screenshotted at desktop and phone w
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from laurel.organizations.models import ApiKey, Membership, SigningKey
-from laurel.webhooks.models import WebhookDelivery, WebhookSubscription
+from laurel.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from tests.web.conftest import DESKTOP, look, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -164,7 +166,7 @@ def test_subscribe_a_webhook_and_read_its_log(page, ada):
     look(page, "settings-webhook-created")
     subscription = WebhookSubscription.objects.get()
     assert "credential.expired" not in subscription.events
-    WebhookDelivery.objects.create(
+    delivery = WebhookDelivery.objects.create(
         subscription=subscription,
         organization=organization,
         event_id="evt_demo",
@@ -174,10 +176,31 @@ def test_subscribe_a_webhook_and_read_its_log(page, ada):
         attempts=3,
         last_status_code=502,
         last_error="HTTP 502",
+        last_attempt_at=timezone.now() - timedelta(minutes=21),
     )
+    started = timezone.now() - timedelta(minutes=30)
+    for number, code, error in [
+        (1, None, "ConnectionError: refused"),
+        (2, 500, "HTTP 500"),
+        (3, 502, "HTTP 502"),
+    ]:
+        WebhookAttempt.objects.create(
+            delivery=delivery,
+            organization=organization,
+            number=number,
+            status_code=code,
+            error=error,
+            duration_ms=40 * number,
+            attempted_at=started + timedelta(minutes=number * number),
+        )
     page.goto(settings(organization, "webhooks"))
     page.get_by_role("link", name="Delivery log").first.click()
-    assert page.get_by_text("HTTP 502").first.is_visible()
+    last_answer = page.locator("td[data-label='Last answer']")
+    assert last_answer.get_by_text("HTTP 502").is_visible()
+    assert not page.get_by_text("ConnectionError: refused").is_visible()  # folded
+    page.get_by_text("3 attempts").click()  # a <details>: no script needed
+    assert page.get_by_text("ConnectionError: refused").is_visible()
+    assert page.get_by_text("120 ms").is_visible()
     look(page, "settings-webhook-log")
     page.get_by_role("button", name="Resend").click()
     page.get_by_text("Delivery queued to be sent again.").wait_for()

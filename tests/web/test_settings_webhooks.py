@@ -122,3 +122,81 @@ def test_unsubscribe_removes_it_from_the_list(member_login, admin, logged):
     assert page.context["subscriptions"] == []
     assert "No webhooks yet" in page.content.decode()
     assert client.get(url(admin.organization, f"webhooks/{subscription.pk}")).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_log_shows_every_attempt_of_a_real_delivery_and_a_resend_adds_one(
+    member_login, owner, settings
+):
+    """A real receiver on loopback answers 500, 503, then 200: the worker's three attempts
+    are three rows (number, answer, duration, time), listed under their delivery; sending
+    it again makes a fourth."""
+    from django.db import transaction
+
+    from laurel.webhooks.models import WebhookAttempt
+    from laurel.webhooks.services import emit
+    from tests.api.webhook_receiver import webhook_receiver
+    from tests.helpers.tasks import run_pending_tasks
+
+    settings.LAUREL_WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+    settings.LAUREL_WEBHOOK_RETRY_BASE_SECONDS = 0
+    organization = owner.organization
+    with webhook_receiver(statuses=[500, 503, 200, 204]) as receiver:
+        subscription = WebhookSubscription.objects.create(
+            organization=organization, url=receiver.url, events=["credential.issued"], secret="s"
+        )
+        with transaction.atomic():
+            emit("credential.issued", organization_id=organization.pk, data={"x": 1})
+        run_pending_tasks()
+        delivery = WebhookDelivery.objects.get()
+        attempts = list(WebhookAttempt.objects.filter(delivery=delivery))
+        assert [(a.number, a.status_code, a.error) for a in attempts] == [
+            (1, 500, "HTTP 500"),
+            (2, 503, "HTTP 503"),
+            (3, 200, ""),
+        ]
+        assert all(a.duration_ms >= 0 and a.organization_id == organization.pk for a in attempts)
+        assert attempts[0].attempted_at <= attempts[1].attempted_at <= attempts[2].attempted_at
+
+        client = member_login(owner.user)
+        page = client.get(url(organization, f"webhooks/{subscription.pk}")).content.decode()
+        assert "3 attempts" in page
+        for number, answer in [(1, "HTTP 500"), (2, "HTTP 503"), (3, "HTTP 200")]:
+            assert f"#{number}" in page and answer in page
+        assert page.count('class="attempt attempt-failed"') == 2
+        assert page.count('class="attempt attempt-ok"') == 1
+
+        response = client.post(url(organization, f"webhook-deliveries/{delivery.pk}/resend"))
+        assert response.status_code == 302
+        run_pending_tasks()
+    assert len(receiver.received) == 4
+    fourth = WebhookAttempt.objects.filter(delivery=delivery).order_by("number").last()
+    assert (fourth.number, fourth.status_code) == (4, 204)
+    page = client.get(url(organization, f"webhooks/{subscription.pk}")).content.decode()
+    assert "4 attempts" in page and "HTTP 204" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unreachable_receiver_is_logged_per_attempt_with_the_error(owner, settings):
+    from django.db import transaction
+
+    from laurel.webhooks.models import WebhookAttempt
+    from laurel.webhooks.services import emit
+    from tests.api.webhook_receiver import webhook_receiver
+    from tests.helpers.tasks import run_pending_tasks
+
+    settings.LAUREL_WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+    settings.LAUREL_WEBHOOK_RETRY_BASE_SECONDS = 0
+    settings.LAUREL_WEBHOOK_MAX_ATTEMPTS = 2
+    with webhook_receiver() as receiver:
+        gone = receiver.url  # the server stops: connection refused
+    WebhookSubscription.objects.create(
+        organization=owner.organization, url=gone, events=["credential.issued"], secret="s"
+    )
+    with transaction.atomic():
+        emit("credential.issued", organization_id=owner.organization.pk, data={})
+    run_pending_tasks()
+    attempts = list(WebhookAttempt.objects.order_by("number"))
+    assert [a.number for a in attempts] == [1, 2]
+    assert all(a.status_code is None and "ConnectionError" in a.error for a in attempts)
+    assert WebhookDelivery.objects.get().status == "failed"

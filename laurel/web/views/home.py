@@ -6,7 +6,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from laurel.bulk.selectors import running_count
 from laurel.credentials import reports
 from laurel.organizations.models import Organization
 from laurel.organizations.selectors import (
@@ -36,6 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
     organization = request.organization
     weeks = reports.issued_per_week(organization)
     quota = quota_status(organization)
+    jobs = reports.running_jobs(organization)
     return render(
         request,
         "web/home.html",
@@ -48,6 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "attention": reports.attention(organization),
             "chart": weekly_bars(weeks),
             "issued_12_weeks": sum(week.count for week in weeks),
-            "jobs_running": running_count(organization),
+            "jobs": jobs,
+            "jobs_running": jobs.total,
         },
     )
