@@ -51,21 +51,54 @@ def compose_badge(
     top, bottom = _TEXT_AREA[shape]
     if icon:
         elements.append(
-            {"type": "image", "id": "icon", "x": 39, "y": top, "width": 22, "height": 18,
-             "asset": icon, "fit": "contain"}  # fmt: skip
+            {
+                "type": "image",
+                "id": "icon",
+                "x": 39,
+                "y": top,
+                "width": 22,
+                "height": 18,
+                "asset": icon,
+                "fit": "contain",
+            }  # fmt: skip
         )
         top += 20
     split = bottom - (12 if line2.strip() else 0)
     elements.append(
-        {"type": "text", "id": "line1", "x": 20, "y": top, "width": 60, "height": split - top,
-         "text": line1, "font": "sans-display", "weight": "bold", "size": 18, "min_size": 6,
-         "line_height": 1.1, "colour": ink}  # fmt: skip
+        {
+            "type": "text",
+            "id": "line1",
+            "x": 20,
+            "y": top,
+            "width": 60,
+            "height": split - top,
+            "text": line1,
+            "font": "sans-display",
+            "weight": "bold",
+            "size": 18,
+            "min_size": 6,
+            "line_height": 1.1,
+            "colour": ink,
+        }  # fmt: skip
     )
     if line2.strip():
         elements.append(
-            {"type": "text", "id": "line2", "x": 24, "y": split + 1, "width": 52, "height": 10,
-             "text": line2, "font": "sans", "size": 7.5, "min_size": 4.5, "tracking": 0.1,
-             "uppercase": True, "colour": ink, "opacity": 0.85}  # fmt: skip
+            {
+                "type": "text",
+                "id": "line2",
+                "x": 24,
+                "y": split + 1,
+                "width": 52,
+                "height": 10,
+                "text": line2,
+                "font": "sans",
+                "size": 7.5,
+                "min_size": 4.5,
+                "tracking": 0.1,
+                "uppercase": True,
+                "colour": ink,
+                "opacity": 0.85,
+            }  # fmt: skip
         )
     return {
         "version": 1,
@@ -88,8 +121,16 @@ def picture_badge(asset: str, *, name: str = "") -> dict[str, Any]:
         "background": {"type": "none"},
         "dates": {"format": "long", "language": "en"},
         "elements": [
-            {"type": "image", "id": "picture", "x": 0, "y": 0, "width": BADGE_MM,
-             "height": BADGE_MM, "asset": asset, "fit": "contain"}  # fmt: skip
+            {
+                "type": "image",
+                "id": "picture",
+                "x": 0,
+                "y": 0,
+                "width": BADGE_MM,
+                "height": BADGE_MM,
+                "asset": asset,
+                "fit": "contain",
+            }  # fmt: skip
         ],
     }
 
@@ -98,8 +139,15 @@ def _circle(fill: str, border: str) -> list[dict]:
     return [
         {"type": "ellipse", "x": 3, "y": 3, "width": 94, "height": 94, "fill": border},
         {"type": "ellipse", "x": 8, "y": 8, "width": 84, "height": 84, "fill": fill},
-        {"type": "ellipse", "x": 12, "y": 12, "width": 76, "height": 76, "stroke": border,
-         "thickness": 0.6},  # fmt: skip
+        {
+            "type": "ellipse",
+            "x": 12,
+            "y": 12,
+            "width": 76,
+            "height": 76,
+            "stroke": border,
+            "thickness": 0.6,
+        },  # fmt: skip
     ]
 
 
@@ -107,8 +155,15 @@ def _shield(fill: str, border: str) -> list[dict]:
     return [
         {"type": "shield", "x": 11, "y": 3, "width": 78, "height": 94, "fill": border},
         {"type": "shield", "x": 15, "y": 7, "width": 70, "height": 85, "fill": fill},
-        {"type": "shield", "x": 18.5, "y": 10.5, "width": 63, "height": 77, "stroke": border,
-         "thickness": 0.5},  # fmt: skip
+        {
+            "type": "shield",
+            "x": 18.5,
+            "y": 10.5,
+            "width": 63,
+            "height": 77,
+            "stroke": border,
+            "thickness": 0.5,
+        },  # fmt: skip
     ]
 
 
@@ -116,31 +171,74 @@ def _hexagon(fill: str, border: str) -> list[dict]:
     return [
         {"type": "polygon", "cx": 50, "cy": 50, "radius": 49, "sides": 6, "fill": border},
         {"type": "polygon", "cx": 50, "cy": 50, "radius": 45, "sides": 6, "fill": fill},
-        {"type": "polygon", "cx": 50, "cy": 50, "radius": 41, "sides": 6, "stroke": border,
-         "thickness": 0.5},  # fmt: skip
+        {
+            "type": "polygon",
+            "cx": 50,
+            "cy": 50,
+            "radius": 41,
+            "sides": 6,
+            "stroke": border,
+            "thickness": 0.5,
+        },  # fmt: skip
     ]
 
 
 def _ribbon(fill: str, border: str) -> list[dict]:
     return [
-        {"type": "box", "x": 29, "y": 58, "width": 15, "height": 38, "fill": border,
-         "rotation": 22},  # fmt: skip
-        {"type": "box", "x": 56, "y": 58, "width": 15, "height": 38, "fill": border,
-         "rotation": -22},  # fmt: skip
+        {
+            "type": "box",
+            "x": 29,
+            "y": 58,
+            "width": 15,
+            "height": 38,
+            "fill": border,
+            "rotation": 22,
+        },  # fmt: skip
+        {
+            "type": "box",
+            "x": 56,
+            "y": 58,
+            "width": 15,
+            "height": 38,
+            "fill": border,
+            "rotation": -22,
+        },  # fmt: skip
         {"type": "ellipse", "x": 11, "y": 2, "width": 78, "height": 78, "fill": border},
         {"type": "ellipse", "x": 15, "y": 6, "width": 70, "height": 70, "fill": fill},
-        {"type": "ellipse", "x": 19, "y": 10, "width": 62, "height": 62, "stroke": border,
-         "thickness": 0.5, "dash": [1.4, 1.1]},  # fmt: skip
+        {
+            "type": "ellipse",
+            "x": 19,
+            "y": 10,
+            "width": 62,
+            "height": 62,
+            "stroke": border,
+            "thickness": 0.5,
+            "dash": [1.4, 1.1],
+        },  # fmt: skip
     ]
 
 
 def _rosette(fill: str, border: str) -> list[dict]:
     return [
-        {"type": "polygon", "cx": 50, "cy": 50, "radius": 49, "sides": 32, "inner": 0.9,
-         "fill": border},  # fmt: skip
+        {
+            "type": "polygon",
+            "cx": 50,
+            "cy": 50,
+            "radius": 49,
+            "sides": 32,
+            "inner": 0.9,
+            "fill": border,
+        },  # fmt: skip
         {"type": "ellipse", "x": 10, "y": 10, "width": 80, "height": 80, "fill": fill},
-        {"type": "ellipse", "x": 14, "y": 14, "width": 72, "height": 72, "stroke": border,
-         "thickness": 0.6},  # fmt: skip
+        {
+            "type": "ellipse",
+            "x": 14,
+            "y": 14,
+            "width": 72,
+            "height": 72,
+            "stroke": border,
+            "thickness": 0.6,
+        },  # fmt: skip
     ]
 
 

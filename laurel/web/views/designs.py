@@ -27,6 +27,7 @@ from laurel.web.views.designs_forms import (
     NewDesignForm,
     UploadForm,
 )
+from laurel.web.views.designs_strings import studio_strings
 from laurel.web.views.settings_forms import add_domain_error
 
 PREVIEW_CHOICES = ("sample", "longest", "rtl")
@@ -78,6 +79,7 @@ def _studio_context(request, design, layout_form=None, upload_form=None, compose
         "groups": selectors.groups_with_designs(organization),
         "credentials": selectors.recent_credentials(organization),
         "variables": _variables(organization),
+        "strings": studio_strings(),
     }
 
 
