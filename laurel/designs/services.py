@@ -262,8 +262,8 @@ def request_group_zip(*, actor: Actor, group_key: str) -> CertificateZip:
 
 
 def request_zip(*, actor: Actor, credential_ids: list[str], label: str) -> CertificateZip:
-    """A ZIP of the certificates of `credential_ids` (the organization's own), built by a
-    background task; a bulk job calls this with its credentials."""
+    """A ZIP of the certificates of `credential_ids` (the organization's own), built by
+    background tasks that share its parts; a bulk job calls this with its credentials."""
     from laurel.designs.tasks import build_certificate_zip
     from laurel.tasks import enqueue_on_commit
 
@@ -276,5 +276,8 @@ def request_zip(*, actor: Actor, credential_ids: list[str], label: str) -> Certi
         credential_ids=list(credential_ids),
         total=len(credential_ids),
     )
-    enqueue_on_commit(build_certificate_zip, job.pk)
+    from laurel.designs.zips import workers_per_job
+
+    for _ in range(workers_per_job()):  # each claims parts until none is left
+        enqueue_on_commit(build_certificate_zip, job.pk)
     return job
