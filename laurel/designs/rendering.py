@@ -87,6 +87,15 @@ def _prepared_default(kind: str) -> PreparedLayout:
     return prepared_layout(starter(DEFAULT_STARTER[kind]))
 
 
+def _prepared_loaded(version: DesignVersion) -> PreparedLayout:
+    try:
+        return _prepared_stored(version.pk, version.created_at.isoformat(), version)
+    except (LayoutError, ValueError, OSError) as error:
+        logger.error("design version %s cannot be drawn (%s); the default is used",
+                     version.pk, error)  # fmt: skip
+        return _prepared_default(version.design.kind)
+
+
 def prepared_version(version_id: int | None, kind: str = "certificate") -> PreparedLayout:
     """The prepared layout of a version (None: the built-in design); never raises for a
     stored version the library cannot read any more: the built-in design is drawn."""
@@ -122,9 +131,10 @@ def _cache_name(credential: Credential, version_id: int | None, extension: str) 
     return f"renders/{credential.pk}/{version_id or 'default'}-{digest}.{extension}"
 
 
-def certificate_pdf(credential: Credential) -> bytes:
-    """The certificate of a published credential as PDF, the signed credential attached."""
-    return _cached(credential, "pdf")
+def certificate_pdf(credential: Credential, *, kept=None) -> bytes:
+    """The certificate of a published credential as PDF, the signed credential attached.
+    `kept`: its CredentialDesign with the version loaded (pinning.pin_many), when known."""
+    return _cached(credential, "pdf", kept)
 
 
 def certificate_png(credential: Credential) -> bytes:
@@ -132,13 +142,21 @@ def certificate_png(credential: Credential) -> bytes:
     return _cached(credential, "png")
 
 
-def _cached(credential: Credential, extension: str) -> bytes:
-    version_id = pinned_version_id(credential)
+def _cached(credential: Credential, extension: str, kept=None) -> bytes:
+    if kept is not None and credential.status != Credential.Status.DRAFT:
+        version = kept.certificate_version
+        version_id = version.pk if version else None
+    else:
+        version, version_id = None, pinned_version_id(credential)
     name = _cache_name(credential, version_id, extension)
     if default_storage.exists(name):
         with default_storage.open(name, "rb") as handle:
             return handle.read()
-    data = draw(prepared_version(version_id), credential_values(credential), extension,
+    if version is not None:
+        prepared = _prepared_loaded(version)
+    else:
+        prepared = prepared_version(version_id)
+    data = draw(prepared, credential_values(credential), extension,
                 credential=credential.document)  # fmt: skip
     default_storage.save(name, ContentFile(data))
     return data

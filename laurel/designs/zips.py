@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from laurel.credentials.models import Credential
 from laurel.designs.models import CertificateZip, CertificateZipPart
+from laurel.designs.pinning import pin_many
 from laurel.designs.rendering import certificate_pdf
 
 BATCH = 50
@@ -120,9 +121,14 @@ def _draw_part(part: CertificateZipPart) -> None:
         .select_related("group", "organization")
         .order_by("id")
     )
+    # A list, not .iterator(): on SQLite an open SELECT keeps the connection's writes
+    # (the pins, the heartbeats) uncommitted, holding the write lock the other worker
+    # waits for.
+    credentials = list(credentials)
+    kept = pin_many(credentials)
     drawn = 0
-    for drawn, credential in enumerate(credentials.iterator(chunk_size=BATCH), 1):
-        certificate_pdf(credential)
+    for drawn, credential in enumerate(credentials, 1):
+        certificate_pdf(credential, kept=kept[credential.pk])
         if drawn % BATCH == 0 and not _beat(part, drawn):
             return  # taken over: the other worker draws it
     _beat(part, part.last - part.first, finished=True)
@@ -171,19 +177,24 @@ def _assemble(zip_id: int) -> bool:
 
 
 def _write(job: CertificateZip) -> None:
-    credentials = (
+    ordered = list(
         Credential.objects.filter(
             organization_id=job.organization_id, pk__in=job.credential_ids, status__in=DRAWN
         )
-        .select_related("group", "organization")
         .order_by("recipient_name", "id")
+        .values_list("id", flat=True)
     )
     with tempfile.TemporaryFile() as handle:
         with zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED) as archive:
-            for n, credential in enumerate(credentials.iterator(chunk_size=500), 1):
-                archive.writestr(_entry_name(credential), certificate_pdf(credential))
-                if n % 1000 == 0:
-                    CertificateZip.objects.filter(pk=job.pk).update(heartbeat=timezone.now())
+            for start in range(0, len(ordered), 500):  # lists, as in _draw_part
+                chunk = ordered[start : start + 500]
+                found = Credential.objects.select_related("group", "organization").in_bulk(chunk)
+                kept = pin_many(list(found.values()))
+                for credential_id in chunk:
+                    credential = found[credential_id]
+                    pdf = certificate_pdf(credential, kept=kept[credential_id])
+                    archive.writestr(_entry_name(credential), pdf)
+                CertificateZip.objects.filter(pk=job.pk).update(heartbeat=timezone.now())
         handle.seek(0)
         job.file.save(f"certificates-{job.pk}.zip", File(handle), save=False)
 
