@@ -102,7 +102,9 @@ def run(args, env: dict) -> None:
 
     started = time.perf_counter()
     owner, group = setup_group(args.certificates)
-    print(f"setup: {args.certificates:,} credentials issued in {time.perf_counter() - started:.0f} s")
+    print(
+        f"setup: {args.certificates:,} credentials issued in {time.perf_counter() - started:.0f} s"
+    )
     baseline = baseline_rate()
     print(f"baseline: laurel.design render_pdf alone, one core: {baseline:.0f} certificates/s")
 
