@@ -42,7 +42,8 @@ POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5
 
 def baseline_rate(seconds: float = 3.0) -> float:
     """Certificates a second from laurel.design alone, one core, background prepared once."""
-    from laurel.design import parse_layout, prepare as prepare_layout, render_pdf
+    from laurel.design import parse_layout, render_pdf
+    from laurel.design import prepare as prepare_layout
 
     layout = copy.deepcopy(LAYOUT)
     prepared = prepare_layout(parse_layout(layout), {"paper.png": background_png()})

@@ -35,16 +35,16 @@ DRAWN = [Credential.Status.PUBLISHED, Credential.Status.REVOKED]
 
 
 def part_size() -> int:
-    return int(getattr(settings, "LAUREL_ZIP_PART_SIZE", 250))
+    return settings.LAUREL_ZIP_PART_SIZE
 
 
 def stale_seconds() -> float:
-    return float(getattr(settings, "LAUREL_ZIP_STALE_SECONDS", 60))
+    return settings.LAUREL_ZIP_STALE_SECONDS
 
 
 def workers_per_job() -> int:
     """How many tasks a ZIP starts (each claims parts until none is left)."""
-    return int(getattr(settings, "LAUREL_ZIP_WORKERS_PER_JOB", 2))
+    return settings.LAUREL_ZIP_WORKERS_PER_JOB
 
 
 def _stale(now: datetime) -> datetime:
