@@ -145,9 +145,13 @@ def _baked_svg(credential: Credential) -> bytes:
 def _preview(credential: Credential) -> bytes:
     def draw() -> bytes:
         current, _checks = verdict(credential)
-        return images.preview_png(
-            credential, status_label=status_word(current.kind), tone=current.tone
+        from laurel.designs.rendering import credential_badge  # the badge design's image
+
+        badge = cached_fragment(
+            "badge.png", credential, lambda: credential_badge(credential, "png")
         )
+        return images.preview_png(credential, status_label=status_word(current.kind),
+                                  tone=current.tone, badge=badge)  # fmt: skip
 
     return cached_fragment("preview.png", credential, draw)
 

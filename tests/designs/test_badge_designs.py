@@ -251,3 +251,15 @@ def test_a_private_badge_is_refused_to_strangers(client, never_group, publish_to
     credential = publish_to(never_group, email="private@example.org", privacy="private")
     assert client.get(f"/credential/{credential.pk}/badge.png").status_code == 403
     assert client.get("/credential/nope/badge.png").status_code == 404
+
+
+def test_the_share_card_shows_the_designed_badge(client, owner, never_group, publish_to):
+    design = badge_design(owner, "badge-hexagon")
+    services.use_for_group(actor=owner, design_id=design.pk, group_key=never_group.key)
+    credential = publish_to(never_group)
+    card = pixels(client.get(f"/credential/{credential.pk}/preview.png").content)
+    badge = pixels(client.get(f"/credential/{credential.pk}/badge.png").content).resize((300, 300))
+    expected = Image.new("RGBA", (300, 300), (255, 255, 255, 255))
+    expected.alpha_composite(badge)
+    shown = card.crop((110, 165, 410, 465))
+    assert shown.convert("RGB").tobytes() == expected.convert("RGB").tobytes()
