@@ -48,6 +48,9 @@ def compose_badge(
             raise ValueError(f"{colour!r} is not a colour like #1A2B3C")
     ink = text_colour_on(fill)
     elements = _SHAPES[shape](fill, border)
+    # Named, so that the studio can offer the same composition again (composition_of).
+    next(e for e in elements if e.get("fill") == border)["id"] = "border"
+    next(e for e in elements if e.get("fill") == fill and "id" not in e)["id"] = f"fill-{shape}"
     top, bottom = _TEXT_AREA[shape]
     if icon:
         elements.append(
@@ -109,6 +112,23 @@ def compose_badge(
         "dates": {"format": "long", "language": "en"},
         "elements": elements,
     }
+
+
+def composition_of(document: dict[str, Any]) -> dict[str, str]:
+    """The choices a layout made by `compose_badge` was composed from (shape, fill, border,
+    line1, line2, icon), as far as the layout still shows them; {} for any other layout."""
+    elements = document.get("elements") if isinstance(document, dict) else None
+    by_id = {e.get("id"): e for e in elements or [] if isinstance(e, dict) and e.get("id")}
+    shaped = next((i for i in by_id if isinstance(i, str) and i.startswith("fill-")), None)
+    if shaped is None or shaped[5:] not in BADGE_SHAPES:
+        return {}
+    found = {"shape": shaped[5:], "fill": by_id[shaped].get("fill", "")}
+    if "border" in by_id:
+        found["border"] = by_id["border"].get("fill", "")
+    for key, element_id, field in (("line1", "line1", "text"), ("line2", "line2", "text"),
+                                   ("icon", "icon", "asset")):  # fmt: skip
+        found[key] = str(by_id.get(element_id, {}).get(field, ""))
+    return found
 
 
 def picture_badge(asset: str, *, name: str = "") -> dict[str, Any]:

@@ -91,3 +91,13 @@ def test_a_sanitised_svg_keeps_its_drawing_and_loses_everything_else():
     assert 'fill="url(#g)"' in kept and "<rect" in kept
     with pytest.raises(UnsafeSVG):
         sanitize_svg(b"<html><svg/></html>")
+
+
+@pytest.mark.parametrize("shape", ["circle", "shield", "hexagon", "ribbon", "rosette"])
+def test_a_composed_badge_tells_what_it_was_composed_from(shape):
+    from laurel.design.badges import compose_badge, composition_of
+
+    chosen = {"shape": shape, "fill": "#123456", "border": "#654321", "line1": "{group_title}",
+              "line2": "{code}", "icon": "star.svg"}  # fmt: skip
+    assert composition_of(compose_badge(**chosen)) == chosen
+    assert composition_of(starter("badge-seal")) == {}

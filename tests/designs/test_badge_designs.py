@@ -263,3 +263,15 @@ def test_the_share_card_shows_the_designed_badge(client, owner, never_group, pub
     expected.alpha_composite(badge)
     shown = card.crop((110, 165, 410, 465))
     assert shown.convert("RGB").tobytes() == expected.convert("RGB").tobytes()
+
+
+def test_the_credential_page_shows_the_designed_badge(client, owner, never_group, publish_to):
+    plain = publish_to(never_group, email="plain@example.org")
+    assert (
+        f'src="{plain.url}/badge.png"' not in client.get(f"/credential/{plain.pk}").content.decode()
+    )
+    design = badge_design(owner)
+    services.use_for_group(actor=owner, design_id=design.pk, group_key=never_group.key)
+    credential = publish_to(never_group)
+    page = client.get(f"/credential/{credential.pk}").content.decode()
+    assert f'src="{credential.url}/badge.png"' in page

@@ -334,3 +334,13 @@ def test_every_word_the_studio_script_shows_is_handed_to_it():
     assert asked and labels
     assert (asked | labels) - set(STUDIO_STRINGS) == set()
     assert not re.search(r'textContent = "[A-Z]', script)  # no English shown untranslated
+
+
+def test_a_composed_badge_is_offered_again_as_composed(member_login, owner, badge):
+    client = member_login(owner.user)
+    client.post(
+        f"{base(badge.organization)}{badge.pk}/compose", {**COMPOSED, "line2": "Since 1901"}
+    )
+    body = client.get(f"{base(badge.organization)}{badge.pk}").content.decode()
+    assert '<option value="rosette" selected>' in body
+    assert 'value="#17324D"' in body and 'value="Since 1901"' in body

@@ -68,7 +68,10 @@ def _studio_context(request, design, layout_form=None, upload_form=None, compose
     )
     assets = [a.name for a in design.assets.all()]
     if design.kind == "badge" and compose_form is None:
-        compose_form = ComposeBadgeForm(assets=assets)
+        from laurel.design.badges import composition_of
+
+        composed = composition_of(version.layout)  # composed before: offered again
+        compose_form = ComposeBadgeForm(assets=assets, initial=composed or None)
     return {
         "design": design,
         "version": version,
