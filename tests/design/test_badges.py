@@ -101,3 +101,20 @@ def test_a_composed_badge_tells_what_it_was_composed_from(shape):
               "line2": "{code}", "icon": "star.svg"}  # fmt: skip
     assert composition_of(compose_badge(**chosen)) == chosen
     assert composition_of(starter("badge-seal")) == {}
+
+
+def test_a_composed_badge_prints_a_name_of_every_script():
+    from laurel.design import Values, render_pdf_with_report
+    from laurel.design.badges import compose_badge
+
+    from .names import international_names
+
+    one_each = dict(reversed(international_names()))  # one name per script
+    prepared = prepare(parse_layout(compose_badge(
+        shape="rosette", fill="#17324D", border="#C8A24A", line1="{recipient_name}",
+        line2="{group_title}")))  # fmt: skip
+    for script, name in one_each.items():
+        _pdf, report = render_pdf_with_report(
+            prepared, Values(recipient_name=name, group_title=name)
+        )
+        assert report.ok, (script, name, report)
