@@ -274,4 +274,4 @@ def test_the_credential_page_shows_the_designed_badge(client, owner, never_group
     services.use_for_group(actor=owner, design_id=design.pk, group_key=never_group.key)
     credential = publish_to(never_group)
     page = client.get(f"/credential/{credential.pk}").content.decode()
-    assert f'src="{credential.url}/badge.png"' in page
+    assert f'src="/credential/{credential.pk}/badge.png"' in page

@@ -27,8 +27,9 @@ def badge_medallion(credential, size: int = 112):
 
     if badge_version_id(credential) is not None:
         return format_html(
-            '<img class="credential-medallion" src="{}/badge.png" width="{}" height="{}" alt="">',
-            credential.url, int(size), int(size),
+            '<img class="credential-medallion" src="/credential/{}/badge.png" width="{}" '
+            'height="{}" alt="">',
+            credential.pk, int(size), int(size),
         )  # fmt: skip
 
     svg = badge_svg(credential).split("?>", 1)[-1].strip()
