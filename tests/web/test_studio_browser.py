@@ -273,4 +273,22 @@ def test_a_badge_is_composed_and_previewed_in_the_studio(page, studio):
         " && document.getElementById('studio-preview').naturalWidth > 0"
     )
     look(page, "designs-studio-badge")
+
+    # Chosen for the group: a credential published now shows (and bakes) this badge.
+    page.get_by_role("button", name="Use this design").click()
+    page.get_by_text("now uses this design").first.wait_for()
+    from laurel.credentials.models import Credential
+    from laurel.credentials.services import issue
+    from laurel.organizations.permissions import Actor
+
+    group = Credential.objects.filter(organization=organization).first().group
+    owner = Actor(organization=organization, role="owner", user=badge.versions.first().created_by)
+    credential = issue(actor=owner, group_key=group.key, recipient_name="Grace Hopper",
+                       recipient_email="grace@example.org")  # fmt: skip
+    page.goto(f"/credential/{credential.pk}")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('img.credential-medallion')]"
+        ".some(i => i.complete && i.naturalWidth === 600)"
+    )
+    look(page, "public-credential-designed-badge")
     assert page.dialogs == []
