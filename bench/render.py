@@ -13,7 +13,8 @@ different name and URL, and carries its signed credential (a 3 KB JSON) as an at
   background again, draws the six texts with an embedded Noto TTF (ReportLab subsets it
   per document) and the QR code (segno's default mask choice) as one rectangle per module.
 - PNG: the laurel PDF drawn at 150 dpi by PDFium, PNG-encoded.
-- bulk: N certificates rendered by two worker processes into one ZIP.
+- bulk: N certificates rendered by two worker processes into one ZIP (the library alone;
+  bench/zip.py measures the real job path: the ZIP task run by two `laurel worker`s).
 
 Goals (issue 14): >= 100 PDFs/s, >= 10x the naive render, PNG at 150 dpi >= 20/s, a bulk
 ZIP of 10,000 certificates in <= 3 minutes with two workers.

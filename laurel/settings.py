@@ -363,3 +363,8 @@ LOGGING = {
 
 # The design studio: the largest background or image a designer may upload.
 LAUREL_DESIGN_UPLOAD_MAX_BYTES = int(os.environ.get("LAUREL_DESIGN_UPLOAD_MAX_BYTES", 10_000_000))
+# A ZIP of certificates: credentials a worker claims at a time, when a silent worker's
+# part is claimed again, and how many build tasks a ZIP starts (laurel/designs/zips.py).
+LAUREL_ZIP_PART_SIZE = _env_number("LAUREL_ZIP_PART_SIZE", 250, minimum=1)
+LAUREL_ZIP_STALE_SECONDS = _env_number("LAUREL_ZIP_STALE_SECONDS", 60.0, minimum=0)
+LAUREL_ZIP_WORKERS_PER_JOB = _env_number("LAUREL_ZIP_WORKERS_PER_JOB", 2, minimum=1)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.exceptions import ObjectDoesNotExist
+
 from laurel.credentials.models import Credential, CredentialGroup
 from laurel.organizations.models import Organization, SigningKey
 
@@ -20,7 +22,30 @@ def issuer_profile(organization: Organization):
     )
 
 
-def achievement(group: CredentialGroup):
+def badge_url(credential: Credential) -> str:
+    """Where the credential's badge is: the image of its group's badge design (the version
+    the credential keeps), the picture Open Badges bakes into /credential/<id>.png."""
+    return f"{credential.url}/badge.png"
+
+
+def achievement_image(credential: Credential) -> str:
+    """The credential's `achievement.image`: its badge, unless the issuer gave the group an
+    image URL and chose no badge design for it."""
+    group = credential.group
+    if group.image and not _has_badge_design(group):
+        return group.image
+    return badge_url(credential)
+
+
+def _has_badge_design(group: CredentialGroup) -> bool:
+    try:
+        return group.designs.badge_id is not None  # laurel.designs' GroupDesign
+    except ObjectDoesNotExist:
+        return False
+
+
+def achievement(group: CredentialGroup, *, image: str | None = None):
+    """The group as laurel.vc's AchievementInfo; `image` in place of the group's own."""
     from laurel.vc.credential import AchievementInfo, Skill
 
     skills = tuple(
@@ -38,7 +63,7 @@ def achievement(group: CredentialGroup):
         name=group.title,
         description=group.description or group.title,
         criteria=group.criteria or group.description or group.title,
-        image=group.image or None,
+        image=image or group.image or None,
         achievement_type=group.achievement_type or "Certificate",
         skills=skills,
     )
@@ -57,7 +82,7 @@ def signed_document(credential: Credential, *, key: SigningKey, now: datetime) -
     unsigned = build_credential(
         credential_id=credential.url,
         issuer=issuer_profile(credential.organization),
-        achievement=achievement(credential.group),
+        achievement=achievement(credential.group, image=achievement_image(credential)),
         recipient=Recipient(name=credential.recipient_name, email=credential.recipient_email),
         valid_from=credential.issued_on,
         valid_until=credential.valid_until,

@@ -320,6 +320,9 @@ def _shape(element: Shape) -> PathItem:
     elif element.kind == "ellipse":
         commands = _ellipse(x, y, w, h)
         centre = (x + w / 2, y + h / 2)
+    elif element.kind == "shield":
+        commands = _shield(x, y, w, h)
+        centre = (x + w / 2, y + h / 2)
     else:
         commands = _rounded_box(x, y, w, h, min(element.radius * MM, w / 2, h / 2))
         centre = (x + w / 2, y + h / 2)
@@ -347,6 +350,24 @@ def _ellipse(x: float, y: float, w: float, h: float) -> tuple[tuple, ...]:
         ("C", cx - kx, cy + ry, cx - rx, cy + ky, cx - rx, cy),
         ("C", cx - rx, cy - ky, cx - kx, cy - ry, cx, cy - ry),
         ("C", cx + kx, cy - ry, cx + rx, cy - ky, cx + rx, cy),
+        ("Z",),
+    )
+
+
+def _shield(x: float, y: float, w: float, h: float) -> tuple[tuple, ...]:
+    """A heater shield: a flat top with rounded shoulders, sides curving to a point."""
+    r = min(w, h) * 0.08
+    k = r * (1 - _KAPPA)
+    side = y + h * 0.42
+    return (
+        ("M", x + r, y),
+        ("L", x + w - r, y),
+        ("C", x + w - k, y, x + w, y + k, x + w, y + r),
+        ("L", x + w, side),
+        ("C", x + w, y + h * 0.72, x + w * 0.72, y + h * 0.9, x + w / 2, y + h),
+        ("C", x + w * 0.28, y + h * 0.9, x, y + h * 0.72, x, side),
+        ("L", x, y + r),
+        ("C", x, y + k, x + k, y, x + r, y),
         ("Z",),
     )
 

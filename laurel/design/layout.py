@@ -110,9 +110,9 @@ class Line:
 
 @dataclass(frozen=True)
 class Shape:
-    """A box (optionally rounded), an ellipse, or a regular polygon or star."""
+    """A box (optionally rounded), an ellipse, a shield, or a regular polygon or star."""
 
-    kind: str  # box, ellipse, polygon
+    kind: str  # box, ellipse, shield (a box's heater shield), polygon
     x: float  # box and ellipse: top-left; polygon: centre
     y: float
     width: float = 0.0

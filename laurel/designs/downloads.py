@@ -1,5 +1,6 @@
 """/credential/<id>.pdf and /credential/<id>/certificate.png: the certificate of a
-published credential (drafts do not exist for the public; private ones are for their
+published credential; /credential/<id>/badge.png: its badge, not baked (what its
+`achievement.image` points to) (drafts do not exist for the public; private ones are for their
 signed-in recipient only, as /credential/<id>.json)."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
 from laurel.credentials.models import Credential
-from laurel.designs.rendering import certificate_pdf, certificate_png
+from laurel.designs.rendering import certificate_pdf, certificate_png, credential_badge
 from laurel.public.views import may_view
 
 
@@ -55,3 +56,12 @@ def certificate_png_view(request: HttpRequest, credential_id: str) -> HttpRespon
         return _answer(request, credential, b"", "", "")
     data = certificate_png(credential)
     return _answer(request, credential, data, "image/png", f"certificate-{credential.pk}.png")
+
+
+@require_safe
+def badge_png_view(request: HttpRequest, credential_id: str) -> HttpResponse:
+    credential = _viewable(request, credential_id)
+    if not may_view(request, credential):
+        return _answer(request, credential, b"", "", "")
+    data = credential_badge(credential, "png")
+    return _answer(request, credential, data, "image/png", f"badge-{credential.pk}.png")

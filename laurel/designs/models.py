@@ -147,8 +147,35 @@ class CertificateZip(models.Model):
     error = models.CharField(max_length=500, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     heartbeat = models.DateTimeField(null=True, blank=True)
+    # When a worker began writing the ZIP from the drawn parts (null: not yet, or again
+    # after that worker went silent).
+    assembling_at = models.DateTimeField(null=True, blank=True)
 
     objects = TenantManager()
 
     class Meta:
         ordering = ["-created_at", "id"]
+
+
+class CertificateZipPart(models.Model):
+    """A slice of a ZIP's credentials that one worker draws (their PDFs cached as any
+    download's); workers claim parts until none is left, so two workers share one ZIP.
+    A part whose worker went silent (old heartbeat) is claimed again."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        CLAIMED = "claimed", "Claimed"
+        DONE = "done", "Done"
+
+    job = models.ForeignKey(CertificateZip, on_delete=models.CASCADE, related_name="parts")
+    index = models.PositiveIntegerField()
+    first = models.PositiveIntegerField()  # a slice [first, last) of job.credential_ids
+    last = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    claim_token = models.CharField(max_length=32, blank=True, default="")
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    done = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["job", "index"]
+        constraints = [models.UniqueConstraint(fields=["job", "index"], name="zip_part_index")]

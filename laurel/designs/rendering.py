@@ -26,6 +26,7 @@ from laurel.design import (
     prepare,
     render_pdf,
     render_png,
+    render_svg,
     starter,
 )
 from laurel.designs.models import DesignVersion
@@ -86,6 +87,15 @@ def _prepared_default(kind: str) -> PreparedLayout:
     return prepared_layout(starter(DEFAULT_STARTER[kind]))
 
 
+def _prepared_loaded(version: DesignVersion) -> PreparedLayout:
+    try:
+        return _prepared_stored(version.pk, version.created_at.isoformat(), version)
+    except (LayoutError, ValueError, OSError) as error:
+        logger.error("design version %s cannot be drawn (%s); the default is used",
+                     version.pk, error)  # fmt: skip
+        return _prepared_default(version.design.kind)
+
+
 def prepared_version(version_id: int | None, kind: str = "certificate") -> PreparedLayout:
     """The prepared layout of a version (None: the built-in design); never raises for a
     stored version the library cannot read any more: the built-in design is drawn."""
@@ -121,9 +131,10 @@ def _cache_name(credential: Credential, version_id: int | None, extension: str) 
     return f"renders/{credential.pk}/{version_id or 'default'}-{digest}.{extension}"
 
 
-def certificate_pdf(credential: Credential) -> bytes:
-    """The certificate of a published credential as PDF, the signed credential attached."""
-    return _cached(credential, "pdf")
+def certificate_pdf(credential: Credential, *, kept=None) -> bytes:
+    """The certificate of a published credential as PDF, the signed credential attached.
+    `kept`: its CredentialDesign with the version loaded (pinning.pin_many), when known."""
+    return _cached(credential, "pdf", kept)
 
 
 def certificate_png(credential: Credential) -> bytes:
@@ -131,13 +142,21 @@ def certificate_png(credential: Credential) -> bytes:
     return _cached(credential, "png")
 
 
-def _cached(credential: Credential, extension: str) -> bytes:
-    version_id = pinned_version_id(credential)
+def _cached(credential: Credential, extension: str, kept=None) -> bytes:
+    if kept is not None and credential.status != Credential.Status.DRAFT:
+        version = kept.certificate_version
+        version_id = version.pk if version else None
+    else:
+        version, version_id = None, pinned_version_id(credential)
     name = _cache_name(credential, version_id, extension)
     if default_storage.exists(name):
         with default_storage.open(name, "rb") as handle:
             return handle.read()
-    data = draw(prepared_version(version_id), credential_values(credential), extension,
+    if version is not None:
+        prepared = _prepared_loaded(version)
+    else:
+        prepared = prepared_version(version_id)
+    data = draw(prepared, credential_values(credential), extension,
                 credential=credential.document)  # fmt: skip
     default_storage.save(name, ContentFile(data))
     return data
@@ -162,3 +181,72 @@ def preview_png(layout: dict, design, values: Values, dpi: float = PREVIEW_DPI) 
     """A studio preview: the PNG of the real render of an unsaved layout (LayoutError when
     the layout cannot be read at all)."""
     return render_png(prepared_layout(layout, design), values, dpi=dpi)
+
+
+BADGE_PIXELS = 600
+
+
+def badge_version_id(credential: Credential) -> int | None:
+    """The badge version a published credential keeps (a draft: its group's current one)."""
+    if credential.status == Credential.Status.DRAFT:
+        from laurel.designs.models import GroupDesign
+
+        choice = GroupDesign.objects.filter(group_id=credential.group_id).first()
+        return choice.badge.current_version_id if choice and choice.badge_id else None
+    return pin(credential).badge_version_id
+
+
+def badge_png(credential: Credential) -> bytes | None:
+    """The credential's badge (600 px wide, transparent around its shape) drawn from the
+    badge design version it keeps, not baked; None when its group never chose a badge
+    design (the public pages then draw their built-in medallion)."""
+    version_id = badge_version_id(credential)
+    if version_id is None:
+        return None
+    return _cached_badge(credential, version_id, "png")
+
+
+def badge_svg(credential: Credential) -> str | None:
+    """The same badge as an SVG document (vector, text as outlines); None as badge_png."""
+    version_id = badge_version_id(credential)
+    if version_id is None:
+        return None
+    return _cached_badge(credential, version_id, "svg").decode()
+
+
+def _cached_badge(credential: Credential, version_id: int, extension: str) -> bytes:
+    name = _cache_name(credential, version_id, f"badge.{extension}")
+    if default_storage.exists(name):
+        with default_storage.open(name, "rb") as handle:
+            return handle.read()
+    data = draw_badge(prepared_version(version_id, "badge"), credential_values(credential),
+                      extension)  # fmt: skip
+    default_storage.save(name, ContentFile(data))
+    return data
+
+
+def draw_badge(prepared: PreparedLayout, values: Values, extension: str) -> bytes:
+    """A badge as PNG or SVG bytes; one that fails is drawn with the built-in badge."""
+    try:
+        return _draw_badge(prepared, values, extension)
+    except Exception:  # a published badge must come out, whatever a design holds
+        logger.exception("a badge design failed to render; the default badge is drawn")
+        return _draw_badge(_prepared_default("badge"), values, extension)
+
+
+def _draw_badge(prepared: PreparedLayout, values: Values, extension: str) -> bytes:
+    if extension == "svg":
+        return render_svg(prepared, values).encode()
+    dpi = (BADGE_PIXELS - 0.01) * 25.4 / prepared.layout.width  # PDFium rounds up
+    return render_png(prepared, values, dpi=dpi)
+
+
+def credential_badge(credential: Credential, extension: str) -> bytes:
+    """The badge of a credential (PNG or SVG, not baked): its badge design's, else the
+    public pages' built-in medallion. What `achievement.image` points to and what
+    /credential/<id>.png and .svg bake."""
+    from laurel.public import images
+
+    if extension == "svg":
+        return (badge_svg(credential) or images.badge_svg(credential)).encode()
+    return badge_png(credential) or images.badge_png(credential)

@@ -17,6 +17,8 @@ from django.utils import timezone
 from laurel.credentials.models import Credential, CredentialGroup
 from laurel.design import AssetError, LayoutError, parse_layout, prepare, starter, starter_names
 from laurel.design.assets import detect_kind
+from laurel.design.badges import BADGE_SHAPES, compose_badge, picture_badge
+from laurel.design.svgsafe import UnsafeSVG, sanitize_svg
 from laurel.designs import selectors
 from laurel.designs.models import (
     CertificateZip,
@@ -40,6 +42,7 @@ UPLOAD_TYPES = {
     "svg": "image/svg+xml",
 }
 NAME_MAX = 120
+USES = {Kind.CERTIFICATE: ("background", "image"), Kind.BADGE: ("badge", "image", "background")}
 
 
 def _user(actor: Actor):
@@ -133,19 +136,29 @@ def _locked(actor: Actor, design_id) -> Design:
 def upload_asset(
     *, actor: Actor, design_id: int, filename: str, data: bytes, use_as: str
 ) -> DesignVersion:
-    """Store an uploaded file and save a version that uses it: as the background, or as a
-    new image element in the middle of the page."""
+    """Store an uploaded file and save a version that uses it: as the background, as a
+    new image element in the middle of the page, or (a badge) as the whole badge. An SVG
+    is kept sanitised (no script, no reference outside the file)."""
     require(actor, "manage_designs")
     design = _locked(actor, design_id)
     limit = settings.LAUREL_DESIGN_UPLOAD_MAX_BYTES
     if len(data) > limit:
         raise ValidationError(f"The file is larger than {limit // 1_000_000} MB.", field="file")
+    if use_as not in USES[design.kind]:
+        raise ValidationError("Choose how the file is used.", field="use_as")
     try:
         kind = detect_kind(data)
     except AssetError:
         raise ValidationError("Upload a PDF, PNG, JPG or SVG file.", field="file") from None
     if use_as == "image" and kind == "pdf":
         raise ValidationError("An image must be a PNG, JPG or SVG file.", field="file")
+    if use_as == "badge" and kind not in ("png", "svg"):
+        raise ValidationError("A badge must be a PNG or SVG file.", field="file")
+    if kind == "svg":
+        try:
+            data = sanitize_svg(data)
+        except UnsafeSVG as error:
+            raise ValidationError(f"This SVG cannot be used: {error}.", field="file") from None
     name = _asset_name(filename, data, kind)
     asset = DesignAsset.objects.filter(design=design, name=name).first()
     if asset is None:
@@ -158,6 +171,8 @@ def upload_asset(
     layout["elements"] = list(layout.get("elements", []))
     if use_as == "background":
         layout["background"] = {"type": "asset", "asset": name, "fit": "cover"}
+    elif use_as == "badge":
+        layout = picture_badge(name, name=layout.get("name", ""))
     else:
         layout["elements"].append(_image_element(layout, name))
     document = check_layout(design, layout)
@@ -178,6 +193,42 @@ def _image_element(layout: dict, name: str) -> dict:
     width, height = _page_size(layout["page"])
     return {"type": "image", "x": width / 2 - 20, "y": height / 2 - 20, "width": 40,
             "height": 40, "asset": name, "id": f"image-{timezone.now():%H%M%S}"}  # fmt: skip
+
+
+@transaction.atomic
+def compose_badge_design(
+    *,
+    actor: Actor,
+    design_id: int,
+    shape: str,
+    fill: str,
+    border: str,
+    line1: str,
+    line2: str = "",
+    icon: str = "",
+) -> DesignVersion:
+    """Save a badge composed of a shape, its fill and border colours, one or two lines of
+    text (templates, shrunk to fit) and optionally an uploaded icon, as the next version."""
+    require(actor, "manage_designs")
+    design = _locked(actor, design_id)
+    if design.kind != Kind.BADGE:
+        raise ValidationError("Only a badge design is composed from shapes.", field="shape")
+    if shape not in BADGE_SHAPES:
+        raise ValidationError(f"There is no badge shape called {shape!r}.", field="shape")
+    if not (line1 or "").strip():
+        raise ValidationError("Write the badge's first line.", field="line1")
+    if icon and icon not in selectors.asset_files(design):
+        raise ValidationError("Choose an uploaded file as the icon.", field="icon")
+    try:
+        layout = compose_badge(shape=shape, fill=fill, border=border, line1=line1.strip(),
+                               line2=(line2 or "").strip(), icon=icon or None,
+                               name=design.current_version.layout.get("name", ""))  # fmt: skip
+    except ValueError as error:
+        raise ValidationError(f"{str(error).capitalize()}.", field="fill") from None
+    document = check_layout(design, layout)
+    version = _new_version(actor, design, document)
+    audit.record(actor, "design.composed", design, data={"shape": shape})
+    return version
 
 
 @transaction.atomic
@@ -211,8 +262,8 @@ def request_group_zip(*, actor: Actor, group_key: str) -> CertificateZip:
 
 
 def request_zip(*, actor: Actor, credential_ids: list[str], label: str) -> CertificateZip:
-    """A ZIP of the certificates of `credential_ids` (the organization's own), built by a
-    background task; a bulk job calls this with its credentials."""
+    """A ZIP of the certificates of `credential_ids` (the organization's own), built by
+    background tasks that share its parts; a bulk job calls this with its credentials."""
     from laurel.designs.tasks import build_certificate_zip
     from laurel.tasks import enqueue_on_commit
 
@@ -225,5 +276,8 @@ def request_zip(*, actor: Actor, credential_ids: list[str], label: str) -> Certi
         credential_ids=list(credential_ids),
         total=len(credential_ids),
     )
-    enqueue_on_commit(build_certificate_zip, job.pk)
+    from laurel.designs.zips import workers_per_job
+
+    for _ in range(workers_per_job()):  # each claims parts until none is left
+        enqueue_on_commit(build_certificate_zip, job.pk)
     return job

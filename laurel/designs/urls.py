@@ -15,4 +15,5 @@ urlpatterns = [
         downloads.certificate_png_view,
         name="png",
     ),
+    re_path(rf"^credential/{CREDENTIAL_ID}/badge\.png$", downloads.badge_png_view, name="badge"),
 ]

@@ -131,15 +131,19 @@ def _star_points(cx: float, cy: float, radius: float) -> str:
     return " ".join(points)
 
 
-def preview_png(credential: Credential, *, status_label: str, tone: str) -> bytes:
-    """The 1200×630 card social networks show for a shared link."""
+def preview_png(
+    credential: Credential, *, status_label: str, tone: str, badge: bytes | None = None
+) -> bytes:
+    """The 1200×630 card social networks show for a shared link (with `badge`, the
+    credential's badge PNG, when given; else the built-in medallion)."""
     color = badge_color(credential)
     width, height = PREVIEW_SIZE
     image = Image.new("RGB", PREVIEW_SIZE, (247, 248, 246))
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, width, 18), fill=_rgb(color))
     draw.rounded_rectangle((60, 70, width - 60, height - 60), radius=28, fill=(255, 255, 255))
-    badge = Image.open(io.BytesIO(badge_png(credential))).resize((300, 300))
+    badge = Image.open(io.BytesIO(badge or badge_png(credential))).convert("RGBA")
+    badge = badge.resize((300, 300))
     image.paste(badge, (110, 165), badge)
     x = 460
     draw.text((x, 120), credential.organization.name[:48], font=_font(30), fill=_rgb(color))

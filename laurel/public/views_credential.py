@@ -130,20 +130,28 @@ def _image(request, credential_id: str, kind: str, content_type: str, draw) -> H
 
 
 def _baked_png(credential: Credential) -> bytes:
-    badge = cached_fragment("badge.png", credential, lambda: images.badge_png(credential))
+    from laurel.designs.rendering import credential_badge  # the badge design's image
+
+    badge = cached_fragment("badge.png", credential, lambda: credential_badge(credential, "png"))
     return bake_png(badge, credential.document)
 
 
 def _baked_svg(credential: Credential) -> bytes:
-    return bake_svg(images.badge_svg(credential), credential.document).encode()
+    from laurel.designs.rendering import credential_badge
+
+    return bake_svg(credential_badge(credential, "svg").decode(), credential.document).encode()
 
 
 def _preview(credential: Credential) -> bytes:
     def draw() -> bytes:
         current, _checks = verdict(credential)
-        return images.preview_png(
-            credential, status_label=status_word(current.kind), tone=current.tone
+        from laurel.designs.rendering import credential_badge  # the badge design's image
+
+        badge = cached_fragment(
+            "badge.png", credential, lambda: credential_badge(credential, "png")
         )
+        return images.preview_png(credential, status_label=status_word(current.kind),
+                                  tone=current.tone, badge=badge)  # fmt: skip
 
     return cached_fragment("preview.png", credential, draw)
 

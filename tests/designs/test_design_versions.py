@@ -237,3 +237,33 @@ def test_a_missing_file_in_a_published_design_renders_a_placeholder(owner, never
         (media / asset.file.name).unlink()  # the storage lost it
     assert certificate_pdf(credential).startswith(b"%PDF-")
     assert certificate_png(credential).startswith(b"\x89PNG")
+
+
+def test_pinning_many_at_once_gives_what_pinning_one_by_one_gives(owner, never_group, publish_to):
+    first = new_design(owner)
+    credentials = [publish_to(never_group, email="before@example.org")]  # the built-in design
+    services.use_for_group(actor=owner, design_id=first.pk, group_key=never_group.key)
+    credentials.append(publish_to(never_group, email="v1@example.org"))
+    services.save_design(actor=owner, design_id=first.pk,
+                         layout=with_text(first.current_version.layout, "v2"))  # fmt: skip
+    credentials.append(publish_to(never_group, email="v2@example.org"))
+    other = new_design(owner, "certificate-modern", name="Modern")
+    services.use_for_group(actor=owner, design_id=other.pk, group_key=never_group.key)
+    badge = new_design(owner, "badge-seal", name="Seal")
+    services.use_for_group(actor=owner, design_id=badge.pk, group_key=never_group.key)
+    credentials.append(publish_to(never_group, email="other@example.org"))
+
+    together = pinning.pin_many(credentials)
+    answers = {c: (p.certificate_version_id, p.badge_version_id) for c, p in together.items()}
+    CredentialDesign.objects.all().delete()
+    one_by_one = {c.pk: pinning.pin(c) for c in credentials}
+    assert answers == {c: (p.certificate_version_id, p.badge_version_id)
+                       for c, p in one_by_one.items()}  # fmt: skip
+    assert [answers[c.pk][0] for c in credentials] == [
+        None,
+        first.versions.get(number=1).pk,
+        first.versions.get(number=2).pk,
+        other.current_version_id,
+    ]
+    assert answers[credentials[-1].pk][1] == badge.current_version_id
+    assert pinning.pin_many(credentials).keys() == answers.keys()  # kept: nothing new written

@@ -85,6 +85,10 @@ def test_an_outsider_gets_404_for_every_page_and_post(member_login, outsider, de
         (root, {"name": "x", "starter": "certificate-classic"}),
         (f"{root}{design.pk}/save", {"name": "x", "layout": layout}),
         (f"{root}{design.pk}/use", {"group": never_group.key}),
+        (
+            f"{root}{design.pk}/compose",
+            {"shape": "circle", "fill": "#000000", "border": "#FFFFFF", "line1": "x"},
+        ),
         (f"{root}zips", {"group": never_group.key}),
     ]
     for url, data in posts:
@@ -248,3 +252,95 @@ def test_an_outsider_cannot_see_a_zip(member_login, owner, outsider, never_group
     client = member_login(outsider.user)
     assert client.get(f"{base(owner.organization)}zips/{job.pk}").status_code == 404
     assert client.get(f"{base(outsider.organization)}zips/{job.pk}").status_code == 404
+
+
+@pytest.fixture
+def badge(owner):
+    return services.create_design(actor=owner, name="Seal", starter_name="badge-seal")
+
+
+COMPOSED = {"shape": "rosette", "fill": "#17324D", "border": "#C8A24A",
+            "line1": "{group_title}", "line2": "{issuer_name}", "icon": ""}  # fmt: skip
+
+
+@pytest.mark.parametrize("who", ["owner", "admin", "issuer"])
+def test_every_member_composes_a_badge(member_login, actors, badge, who):
+    client = member_login(actors[who].user)
+    studio = client.get(f"{base(badge.organization)}{badge.pk}").content.decode()
+    assert "Compose the badge" in studio and "The whole badge" in studio
+    response = client.post(f"{base(badge.organization)}{badge.pk}/compose", COMPOSED)
+    assert response.status_code == 302
+    badge.refresh_from_db()
+    assert badge.current_version.number == 2
+    assert badge.current_version.layout["elements"][0]["inner"] == 0.9  # the rosette's petals
+
+
+def test_a_composed_badge_with_an_unknown_variable_says_so_and_keeps_what_was_typed(
+    member_login, owner, badge
+):
+    typed = {**COMPOSED, "line1": "{favourite_colour}", "fill": "#AA0000"}
+    response = member_login(owner.user).post(f"{base(badge.organization)}{badge.pk}/compose", typed)
+    body = response.content.decode()
+    assert response.status_code == 400 and "favourite_colour" in body
+    assert 'value="#AA0000"' in body and badge.versions.count() == 1
+
+
+def test_a_certificate_studio_offers_no_badge_composer(member_login, owner, design):
+    studio = member_login(owner.user).get(f"{base(design.organization)}{design.pk}")
+    assert "Compose the badge" not in studio.content.decode()
+    response = member_login(owner.user).post(
+        f"{base(design.organization)}{design.pk}/compose", COMPOSED
+    )
+    assert response.status_code == 400 and design.versions.count() == 1
+
+
+def test_uploading_a_whole_badge_makes_a_picture_badge(member_login, owner, badge):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = member_login(owner.user).post(
+        f"{base(badge.organization)}{badge.pk}/upload",
+        {"file": SimpleUploadedFile("ours.png", png(), "image/png"), "use_as": "badge"},
+    )
+    assert response.status_code == 302
+    badge.refresh_from_db()
+    [picture] = badge.current_version.layout["elements"]
+    assert picture["type"] == "image" and picture["asset"].startswith("ours-")
+
+
+def test_the_studio_hands_its_words_to_the_script_translated(member_login, owner, design):
+    from django.utils import translation
+
+    body = member_login(owner.user).get(f"{base(design.organization)}{design.pk}").content.decode()
+    start = body.index('<script id="studio-strings" type="application/json">')
+    strings = json.loads(body[start:].split(">", 1)[1].split("</script>", 1)[0])
+    assert strings["Remove this element"] == "Remove this element"
+    assert strings["Rotation (°)"] == "Rotation (°)"
+    with translation.override("fr"):
+        from laurel.web.views.designs_strings import STUDIO_STRINGS, studio_strings
+
+        assert set(studio_strings()) == set(STUDIO_STRINGS)
+
+
+def test_every_word_the_studio_script_shows_is_handed_to_it():
+    """studio.js's t("…") calls and its panel labels are each in STUDIO_STRINGS."""
+    import re
+    from pathlib import Path
+
+    from laurel.web.views.designs_strings import STUDIO_STRINGS
+
+    script = (Path(__file__).parents[2] / "laurel/web/static/web/studio.js").read_text()
+    asked = set(re.findall(r'\bt\("((?:[^"\\]|\\.)*)"\)', script))
+    labels = set(re.findall(r'\["\w+", (?:"\w+"|\[[^\]]*\]|assets), "([^"]+)"\]', script))
+    assert asked and labels
+    assert (asked | labels) - set(STUDIO_STRINGS) == set()
+    assert not re.search(r'textContent = "[A-Z]', script)  # no English shown untranslated
+
+
+def test_a_composed_badge_is_offered_again_as_composed(member_login, owner, badge):
+    client = member_login(owner.user)
+    client.post(
+        f"{base(badge.organization)}{badge.pk}/compose", {**COMPOSED, "line2": "Since 1901"}
+    )
+    body = client.get(f"{base(badge.organization)}{badge.pk}").content.decode()
+    assert '<option value="rosette" selected>' in body
+    assert 'value="#17324D"' in body and 'value="Since 1901"' in body

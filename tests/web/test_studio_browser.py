@@ -175,3 +175,120 @@ def test_a_zip_of_a_groups_certificates_shows_its_progress(page, studio):
     page.get_by_text("Certificates drawn").wait_for()
     look(page, "designs-zip")
     assert page.dialogs == []
+
+
+def test_resize_and_rotate_with_handles_and_keys_then_undo_and_redo(page, studio):
+    organization, design = studio
+    sign_in(page, "designer@acme.example")
+    page.wait_for_url("**/organizations/**")
+    page.goto(f"/organizations/{organization.slug}/designs/{design.pk}")
+    page.locator("#studio-toolbar").wait_for()
+    page.locator("[data-add=box]").click()
+    box = page.locator(".studio-box.selected")
+    original = layout_of(page)["elements"][-1]
+    mm_per_px = 297 / page.locator("#studio-stage").bounding_box()["width"]
+
+    # Resize with the bottom-right handle: 80 px wider, 40 px taller.
+    handle = box.locator(".studio-handle-se").bounding_box()
+    x, y = handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 40, y + 20, steps=3)
+    page.mouse.move(x + 80, y + 40, steps=3)
+    page.mouse.up()
+    resized = layout_of(page)["elements"][-1]
+    assert resized["width"] - original["width"] == pytest.approx(80 * mm_per_px, abs=1)
+    assert resized["height"] - original["height"] == pytest.approx(40 * mm_per_px, abs=1)
+    assert (resized["x"], resized["y"]) == (original["x"], original["y"])  # the corner held
+
+    # Resize with the keyboard: Alt+Shift+ArrowDown is 10 mm taller.
+    box.focus()
+    page.keyboard.press("Alt+Shift+ArrowDown")
+    taller = layout_of(page)["elements"][-1]
+    assert taller["height"] == pytest.approx(resized["height"] + 10)
+    assert taller["width"] == resized["width"]
+
+    # Rotate with the round handle: dragged to the right of the centre is a quarter turn.
+    drawn = generation(page)
+    area = box.bounding_box()
+    centre = (area["x"] + area["width"] / 2, area["y"] + area["height"] / 2)
+    knob = box.locator(".studio-rotate").bounding_box()
+    page.mouse.move(knob["x"] + knob["width"] / 2, knob["y"] + knob["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(centre[0] + 60, centre[1] - 60, steps=3)
+    page.mouse.move(centre[0] + 120, centre[1], steps=3)
+    page.mouse.up()
+    assert layout_of(page)["elements"][-1]["rotation"] == 90
+    assert "rotate(90deg)" in box.get_attribute("style")
+    assert page.get_by_label("Rotation (°)").input_value() == "90"
+
+    # Rotate with the keyboard: Shift+] turns 15° more.
+    box.focus()
+    page.keyboard.press("Shift+BracketRight")
+    assert layout_of(page)["elements"][-1]["rotation"] == 105
+    wait_for_redraw(page, drawn)  # the preview is the real render of the turned box
+    look(page, "designs-studio-resize-rotate")
+
+    # Undo each step back to the box as added; redo brings them back in order.
+    undo = page.get_by_role("button", name="Undo")
+    expected = [
+        ("rotation", 90),
+        ("rotation", original.get("rotation")),
+        ("height", resized["height"]),
+        ("width", original["width"]),
+    ]
+    for field, value in expected:
+        undo.click()
+        assert layout_of(page)["elements"][-1].get(field) == value
+    assert layout_of(page)["elements"][-1] == original
+    page.get_by_role("button", name="Redo").click()
+    assert layout_of(page)["elements"][-1] == resized
+    box = page.locator(".studio-box").last
+    box.focus()
+    page.keyboard.press("Control+Shift+z")
+    page.keyboard.press("Control+Shift+z")
+    page.keyboard.press("Control+Shift+z")
+    assert layout_of(page)["elements"][-1]["rotation"] == 105
+    assert page.dialogs == []
+
+
+def test_a_badge_is_composed_and_previewed_in_the_studio(page, studio):
+    organization, _design = studio
+    badge = Design.objects.get(name="Seal")
+    sign_in(page, "designer@acme.example")
+    page.wait_for_url("**/organizations/**")
+    page.goto(f"/organizations/{organization.slug}/designs/{badge.pk}")
+    page.locator("#studio-toolbar").wait_for()
+    page.locator("#id_shape").select_option("shield")
+    page.get_by_label("First line").fill("Data {group_title}")
+    page.get_by_role("button", name="Compose", exact=True).click()
+    page.get_by_text("Badge composed; saved as version 2.").wait_for()
+    layout = layout_of(page)
+    assert [e["type"] for e in layout["elements"]][:3] == ["shield", "shield", "shield"]
+    assert page.locator(".studio-box").count() == len(layout["elements"])
+    # The saved version's render, not the browser's copy of the one before.
+    assert page.locator("#studio-preview").get_attribute("src").endswith("?version=2")
+    page.wait_for_function(
+        "() => document.getElementById('studio-preview').complete"
+        " && document.getElementById('studio-preview').naturalWidth > 0"
+    )
+    look(page, "designs-studio-badge")
+
+    # Chosen for the group: a credential published now shows (and bakes) this badge.
+    page.get_by_role("button", name="Use this design").click()
+    page.get_by_text("now uses this design").first.wait_for()
+    from laurel.credentials.models import Credential
+    from laurel.credentials.services import issue
+    from laurel.organizations.permissions import Actor
+
+    group = Credential.objects.filter(organization=organization).first().group
+    owner = Actor(organization=organization, role="owner", user=badge.versions.first().created_by)
+    credential = issue(actor=owner, group_key=group.key, recipient_name="Grace Hopper",
+                       recipient_email="grace@example.org")  # fmt: skip
+    page.goto(f"/credential/{credential.pk}")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('img.credential-medallion')]"
+        ".some(i => i.complete && i.naturalWidth === 600)"
+    )
+    look(page, "public-credential-designed-badge")
+    assert page.dialogs == []

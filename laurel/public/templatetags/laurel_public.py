@@ -16,10 +16,21 @@ def attribute_label(name: str) -> str:
 
 @register.simple_tag
 def badge_medallion(credential, size: int = 112):
-    """The generated badge, inline (every text in it escaped by images.badge_svg)."""
+    """The credential's badge: its badge design's picture when its group has one (the
+    image its achievement.image points to), else the generated one inline (every text in
+    it escaped by images.badge_svg)."""
+    from django.utils.html import format_html
     from django.utils.safestring import mark_safe
 
+    from laurel.designs.rendering import badge_version_id
     from laurel.public.images import badge_svg
+
+    if badge_version_id(credential) is not None:
+        return format_html(
+            '<img class="credential-medallion" src="/credential/{}/badge.png" width="{}" '
+            'height="{}" alt="">',
+            credential.pk, int(size), int(size),
+        )  # fmt: skip
 
     svg = badge_svg(credential).split("?>", 1)[-1].strip()
     svg = svg.replace(

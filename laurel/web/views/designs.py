@@ -20,7 +20,14 @@ from laurel.designs import selectors, services
 from laurel.designs.models import CertificateZip
 from laurel.organizations.errors import DomainError
 from laurel.web.access import organization_view
-from laurel.web.views.designs_forms import GroupChoiceForm, LayoutForm, NewDesignForm, UploadForm
+from laurel.web.views.designs_forms import (
+    ComposeBadgeForm,
+    GroupChoiceForm,
+    LayoutForm,
+    NewDesignForm,
+    UploadForm,
+)
+from laurel.web.views.designs_strings import studio_strings
 from laurel.web.views.settings_forms import add_domain_error
 
 PREVIEW_CHOICES = ("sample", "longest", "rtl")
@@ -53,21 +60,29 @@ def designs(request: HttpRequest) -> HttpResponse:
     return render(request, "web/designs/index.html", context, status=400 if form.errors else 200)
 
 
-def _studio_context(request, design, layout_form=None, upload_form=None) -> dict:
+def _studio_context(request, design, layout_form=None, upload_form=None, compose_form=None):
     organization = request.organization
     version = design.current_version
     layout_form = layout_form or LayoutForm(
         initial={"name": design.name, "layout": json.dumps(version.layout, indent=1)}
     )
+    assets = [a.name for a in design.assets.all()]
+    if design.kind == "badge" and compose_form is None:
+        from laurel.design.badges import composition_of
+
+        composed = composition_of(version.layout)  # composed before: offered again
+        compose_form = ComposeBadgeForm(assets=assets, initial=composed or None)
     return {
         "design": design,
         "version": version,
         "layout_form": layout_form,
-        "upload_form": upload_form or UploadForm(),
-        "assets": [a.name for a in design.assets.all()],
+        "upload_form": upload_form or UploadForm(kind=design.kind),
+        "compose_form": compose_form,
+        "assets": assets,
         "groups": selectors.groups_with_designs(organization),
         "credentials": selectors.recent_credentials(organization),
         "variables": _variables(organization),
+        "strings": studio_strings(),
     }
 
 
@@ -112,7 +127,7 @@ def save(request: HttpRequest, design_id: int) -> HttpResponse:
 @organization_view("manage_designs")
 def upload(request: HttpRequest, design_id: int) -> HttpResponse:
     design = selectors.design_of(request.organization, design_id)
-    form = UploadForm(request.POST, request.FILES)
+    form = UploadForm(request.POST, request.FILES, kind=design.kind)
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -131,6 +146,28 @@ def upload(request: HttpRequest, design_id: int) -> HttpResponse:
                 "web:designs:studio", org=request.organization.slug, design_id=design.pk
             )
     context = _studio_context(request, design, upload_form=form)
+    return render(request, "web/designs/studio.html", context, status=400)
+
+
+@require_POST
+@organization_view("manage_designs")
+def compose_badge(request: HttpRequest, design_id: int) -> HttpResponse:
+    design = selectors.design_of(request.organization, design_id)
+    form = ComposeBadgeForm(request.POST, assets=[a.name for a in design.assets.all()])
+    if form.is_valid():
+        try:
+            version = services.compose_badge_design(
+                actor=request.actor, design_id=design.pk, **form.cleaned_data
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Badge composed; saved as version %(n)s.")
+                             % {"n": version.number})  # fmt: skip
+            return redirect(
+                "web:designs:studio", org=request.organization.slug, design_id=design.pk
+            )
+    context = _studio_context(request, design, compose_form=form)
     return render(request, "web/designs/studio.html", context, status=400)
 
 

@@ -50,6 +50,52 @@ class UploadForm(forms.Form):
         choices=[("background", _("Background of the page")), ("image", _("Image on the page"))],
     )
 
+    def __init__(self, *args, kind: str = "certificate", **kwargs):
+        super().__init__(*args, **kwargs)
+        if kind == "badge":
+            self.fields["file"].help_text = _(
+                "A PNG or SVG: the whole badge, or an icon to place on it. An SVG is kept "
+                "without scripts or links to other sites."
+            )
+            self.fields["file"].widget.attrs["accept"] = ".png,.svg,.jpg,.jpeg"
+            self.fields["use_as"].choices = [
+                ("badge", _("The whole badge")),
+                ("image", _("An icon or image on the badge")),
+            ]
+
+
+SHAPE_CHOICES = [
+    ("circle", _("Circle")),
+    ("shield", _("Shield")),
+    ("hexagon", _("Hexagon")),
+    ("ribbon", _("Ribbon")),
+    ("rosette", _("Rosette")),
+]
+
+
+class ComposeBadgeForm(forms.Form):
+    shape = forms.ChoiceField(label=_("Shape"), choices=SHAPE_CHOICES, initial="circle")
+    fill = forms.CharField(
+        label=_("Fill"), initial="#17324D", max_length=7, widget=forms.TextInput({"type": "color"})
+    )
+    border = forms.CharField(
+        label=_("Border"), initial="#C8A24A", max_length=7,
+        widget=forms.TextInput({"type": "color"}),
+    )  # fmt: skip
+    line1 = forms.CharField(
+        label=_("First line"), initial="{group_title}", max_length=300,
+        help_text=_("Shrinks to fit; variables such as {group_title} are filled in."),
+    )  # fmt: skip
+    line2 = forms.CharField(
+        label=_("Second line"), initial="{issuer_name}", max_length=300,
+        required=False,
+    )  # fmt: skip
+    icon = forms.ChoiceField(label=_("Icon"), required=False, choices=[])
+
+    def __init__(self, *args, assets: list[str] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["icon"].choices = [("", _("No icon"))] + [(a, a) for a in assets]
+
 
 class GroupChoiceForm(forms.Form):
     group = forms.CharField(label=_("Credential group"), max_length=12)

@@ -1,6 +1,8 @@
 /* The design studio: boxes over the real render, dragged with the mouse or moved with the
-   arrow keys, a properties panel, undo and redo. The layout lives in the save form's
-   JSON field, so saving (and the page without JavaScript) is a plain form POST. */
+   arrow keys, resized by their corner handles (or Alt+arrows) and turned by their rotation
+   handle (or [ and ]), a properties panel, undo and redo. The layout lives in the save
+   form's JSON field, so saving (and the page without JavaScript) is a plain form POST.
+   Every word shown comes translated from the page (#studio-strings). */
 (function () {
   "use strict";
 
@@ -24,6 +26,8 @@
   var redoButton = document.getElementById("redo");
   var assets = JSON.parse(document.getElementById("studio-assets").textContent);
   var variables = JSON.parse(document.getElementById("studio-variables").textContent);
+  var STRINGS = JSON.parse(document.getElementById("studio-strings").textContent);
+  function t(text) { return STRINGS[text] || text; }
   var csrf = document.querySelector("#save-form [name=csrfmiddlewaretoken]").value;
   var previewUrl = root.getAttribute("data-preview-url");
 
@@ -76,8 +80,9 @@
   }
 
   function label(e) {
-    var names = { text: "Text", image: "Image", qr: "QR code", line: "Line", box: "Box", ellipse: "Ellipse", polygon: "Shape" };
-    var name = names[e.type] || e.type;
+    var names = { text: "Text", image: "Image", qr: "QR code", line: "Line", box: "Box", ellipse: "Ellipse",
+      shield: "Shield", polygon: "Polygon" };
+    var name = t(names[e.type] || e.type);
     if (e.type === "text") return name + ": " + String(e.text).slice(0, 60);
     if (e.type === "image") return name + ": " + e.asset;
     return name;
@@ -128,6 +133,56 @@
     box.style.top = (b.y / size[1]) * 100 + "%";
     box.style.width = (b.w / size[0]) * 100 + "%";
     box.style.height = (b.h / size[1]) * 100 + "%";
+    box.style.transform = ROTATES[e.type] && e.rotation ? "rotate(" + e.rotation + "deg)" : "";
+  }
+
+  var ROTATES = { text: true, image: true, box: true, ellipse: true, shield: true, polygon: true };
+  var CORNERS = ["nw", "ne", "sw", "se"];
+
+  function addHandles(box, e) {
+    (e.type === "line" ? ["se"] : CORNERS).forEach(function (corner) {
+      var handle = document.createElement("span");
+      handle.className = "studio-handle studio-handle-" + corner;
+      handle.dataset.handle = corner;
+      handle.title = t("Drag to resize (Alt+arrow keys)");
+      handle.setAttribute("aria-hidden", "true");
+      box.appendChild(handle);
+    });
+    if (!ROTATES[e.type]) return;
+    var knob = document.createElement("span");
+    knob.className = "studio-rotate";
+    knob.dataset.handle = "rotate";
+    knob.title = t("Drag to rotate ([ and ] keys; Shift: 15° steps)");
+    knob.setAttribute("aria-hidden", "true");
+    box.appendChild(knob);
+  }
+
+  /* Resizing in the element's own (unrotated) frame; dx and dy in millimetres. */
+  function resizeBy(e, corner, dx, dy) {
+    var east = corner.indexOf("e") >= 0, south = corner.indexOf("s") >= 0;
+    var grow = ((east ? dx : -dx) + (south ? dy : -dy)) / 2;
+    if (e.type === "line") {
+      e.x2 = round(e.x2 + dx); e.y2 = round(e.y2 + dy);
+    } else if (e.type === "qr") {
+      var size = Math.max(2, round(e.size + grow));
+      if (!east) e.x = round(e.x + e.size - size);
+      if (!south) e.y = round(e.y + e.size - size);
+      e.size = size;
+    } else if (e.type === "polygon") {
+      e.radius = Math.max(1, round(e.radius + grow));
+    } else {
+      var width = Math.max(1, round(e.width + (east ? dx : -dx)));
+      var height = Math.max(1, round(e.height + (south ? dy : -dy)));
+      if (!east) e.x = round(e.x + e.width - width);
+      if (!south) e.y = round(e.y + e.height - height);
+      e.width = width; e.height = height;
+    }
+  }
+
+  function rotateTo(e, degrees) {
+    var turned = ((Math.round(degrees) % 360) + 540) % 360 - 180;
+    if (turned === -180) turned = 180;
+    e.rotation = turned;
   }
 
   function drawBoxes() {
@@ -142,6 +197,7 @@
       box.setAttribute("aria-label", label(e));
       box.dataset.index = String(i);
       place(box, e);
+      if (i === selected) addHandles(box, e);
       overlay.appendChild(box);
     });
     if (hadFocus && selected >= 0) overlay.children[selected].focus();
@@ -152,6 +208,8 @@
     Array.prototype.forEach.call(overlay.children, function (box, n) {
       box.classList.toggle("selected", n === i);
       box.setAttribute("aria-pressed", n === i ? "true" : "false");
+      Array.prototype.slice.call(box.querySelectorAll("[data-handle]")).forEach(function (h) { h.remove(); });
+      if (n === i) addHandles(box, layout.elements[n]);
     });
     renderPanel();
   }
@@ -162,10 +220,14 @@
     var box = event.target.closest(".studio-box");
     if (!box) return;
     var i = Number(box.dataset.index);
+    var handle = event.target.closest("[data-handle]");
     if (i !== selected) select(i);
     box.focus();
+    var rect = box.getBoundingClientRect();
     drag = {
       box: box, index: i, x: event.clientX, y: event.clientY,
+      mode: handle ? handle.dataset.handle : "move",
+      cx: rect.left + rect.width / 2, cy: rect.top + rect.height / 2,
       before: JSON.stringify(layout), origin: JSON.stringify(layout.elements[i]), moved: false
     };
     box.setPointerCapture(event.pointerId);
@@ -179,7 +241,16 @@
     var dx = (event.clientX - drag.x) * mmPerPx, dy = (event.clientY - drag.y) * mmPerPx;
     if (!drag.moved && Math.abs(dx) + Math.abs(dy) < 0.5) return;
     var element = JSON.parse(drag.origin);
-    moveBy(element, Math.round(dx * 2) / 2, Math.round(dy * 2) / 2);
+    if (drag.mode === "move") {
+      moveBy(element, Math.round(dx * 2) / 2, Math.round(dy * 2) / 2);
+    } else if (drag.mode === "rotate") {
+      var degrees = Math.atan2(event.clientY - drag.cy, event.clientX - drag.cx) * 180 / Math.PI + 90;
+      rotateTo(element, event.shiftKey ? Math.round(degrees / 15) * 15 : degrees);
+    } else {
+      var angle = (ROTATES[element.type] && element.rotation || 0) * Math.PI / 180;
+      var lx = dx * Math.cos(angle) + dy * Math.sin(angle), ly = -dx * Math.sin(angle) + dy * Math.cos(angle);
+      resizeBy(element, drag.mode, Math.round(lx * 2) / 2, Math.round(ly * 2) / 2);
+    }
     layout.elements[drag.index] = element;
     drag.moved = true;
     place(drag.box, element);
@@ -208,10 +279,24 @@
     var i = Number(box.dataset.index);
     var step = event.shiftKey ? 10 : 1;
     var moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
-    if (moves[event.key]) {
+    var turns = { BracketLeft: -1, BracketRight: 1 };
+    if (moves[event.key] && event.altKey) {
+      event.preventDefault();
+      if (i !== selected) select(i);
+      change(function () { resizeBy(layout.elements[i], "se", moves[event.key][0], moves[event.key][1]); }, "size-" + i);
+      renderPanel();
+    } else if (moves[event.key]) {
       event.preventDefault();
       if (i !== selected) select(i);
       change(function () { moveBy(layout.elements[i], moves[event.key][0], moves[event.key][1]); }, "move-" + i);
+      renderPanel();
+    } else if (turns[event.code] && ROTATES[layout.elements[i].type]) {
+      event.preventDefault();
+      if (i !== selected) select(i);
+      change(function () {
+        var e = layout.elements[i];
+        rotateTo(e, (e.rotation || 0) + turns[event.code] * (event.shiftKey ? 15 : 1));
+      }, "turn-" + i);
       renderPanel();
     } else if (event.key === "Enter" || event.key === " ") {
       event.preventDefault();
@@ -260,7 +345,7 @@
     change(function () { layout.elements.push(newElement(button.getAttribute("data-add"))); });
     select(layout.elements.length - 1);
     overlay.children[selected].focus();
-    status.textContent = "Added: " + label(layout.elements[selected]);
+    status.textContent = t("Added: {element}").replace("{element}", label(layout.elements[selected]));
   });
 
   function removeSelected() {
@@ -293,8 +378,10 @@
       ["y", "number", "Y (mm)"], ["width", "number", "Width (mm)"], ["height", "number", "Height (mm)"]]
   };
   FIELDS.ellipse = FIELDS.box.filter(function (f) { return f[0] !== "radius"; });
+  FIELDS.shield = FIELDS.ellipse;
   FIELDS.polygon = [["fill", "color", "Fill"], ["stroke", "color", "Outline"], ["cx", "number", "Centre X (mm)"],
-    ["cy", "number", "Centre Y (mm)"], ["radius", "number", "Radius (mm)"], ["rotation", "number", "Rotation (°)"]];
+    ["cy", "number", "Centre Y (mm)"], ["radius", "number", "Radius (mm)"], ["sides", "number", "Sides"],
+    ["rotation", "number", "Rotation (°)"]];
   var DEFAULTS = { font: "serif", weight: "regular", size: 12, colour: "#000000", align: "center", valign: "middle",
     rotation: 0, shrink: true, wrap: true, fit: "contain", opacity: 1, thickness: 0.3, radius: 0,
     content: "{verification_url}", fill: "#FFFFFF", stroke: "#000000" };
@@ -310,7 +397,7 @@
       input.className = "form-select form-select-sm";
       kind.forEach(function (option) {
         var o = document.createElement("option");
-        o.value = option; o.textContent = option;
+        o.value = option; o.textContent = kind === assets ? option : t(option);
         input.appendChild(o);
       });
     } else if (kind === "textarea") {
@@ -329,7 +416,7 @@
     var lab = document.createElement("label");
     lab.htmlFor = id;
     lab.className = kind === "checkbox" ? "form-check-label small" : "form-label";
-    lab.textContent = field[2];
+    lab.textContent = t(field[2]);
     if (kind === "checkbox") { wrap.appendChild(input); wrap.appendChild(lab); }
     else { wrap.appendChild(lab); wrap.appendChild(input); }
     input.addEventListener(kind === "checkbox" || Array.isArray(kind) ? "change" : "input", function () {
@@ -351,7 +438,7 @@
     if (!element) {
       var hint = document.createElement("p");
       hint.className = "text-body-secondary small mb-0";
-      hint.textContent = "Select an element on the page to change it.";
+      hint.textContent = t("Select an element on the page to change it.");
       panel.appendChild(hint);
       return;
     }
@@ -365,13 +452,13 @@
     if (element.type === "text") {
       var help = document.createElement("p");
       help.className = "form-text mt-0";
-      help.textContent = "Variables: " + variables.map(function (v) { return "{" + v + "}"; }).join(" ");
+      help.textContent = t("Variables:") + " " + variables.map(function (v) { return "{" + v + "}"; }).join(" ");
       panel.appendChild(help);
     }
     var remove = document.createElement("button");
     remove.type = "button";
     remove.className = "btn btn-danger btn-sm mt-2";
-    remove.textContent = "Remove this element";
+    remove.textContent = t("Remove this element");
     remove.addEventListener("click", removeSelected);
     panel.appendChild(remove);
   }
@@ -395,7 +482,7 @@
       if (mine !== generation) return null;
       if (!response.ok) {
         return response.json().then(function (body) {
-          status.textContent = "The preview cannot be drawn: " + (body.problems || []).join("; ");
+          status.textContent = t("The preview cannot be drawn:") + " " + (body.problems || []).join("; ");
         });
       }
       return response.blob().then(function (blob) {
@@ -408,12 +495,12 @@
             image.classList.remove("stale");
           };
           image.src = reader.result;
-          status.textContent = "Preview up to date.";
+          status.textContent = t("Preview up to date.");
         };
         reader.readAsDataURL(blob);
       });
     }).catch(function () {
-      status.textContent = "The preview could not be fetched; it will be retried on the next change.";
+      status.textContent = t("The preview could not be fetched; it will be retried on the next change.");
     });
   }
 
