@@ -12,7 +12,13 @@ from django.utils.safestring import SafeString, mark_safe
 
 def credential_urls(credential) -> dict[str, str]:
     base = f"{settings.LAUREL_BASE_URL}/credential/{credential.pk}"
-    return {"page": base, "json": f"{base}.json", "png": f"{base}.png", "svg": f"{base}.svg"}
+    return {
+        "page": base,
+        "json": f"{base}.json",
+        "pdf": f"{base}.pdf",
+        "png": f"{base}.png",
+        "svg": f"{base}.svg",
+    }
 
 
 def linkedin_add_to_profile(credential) -> str:

@@ -42,6 +42,7 @@ def test_the_wallet_shows_credentials_of_every_verified_address_and_nothing_else
         assert f"/credential/{credential.pk}.json" in page
         assert f"/credential/{credential.pk}.png" in page
         assert f"/credential/{credential.pk}.svg" in page
+        assert f"/credential/{credential.pk}.pdf" in page
     for title in ("Unverified course", "Draft course", "Grace course"):
         assert title not in page
     assert "linkedin.com/profile/add?startTask=CERTIFICATION_NAME" in page
