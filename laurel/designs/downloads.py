@@ -7,9 +7,10 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
+from laurel.analytics.models import Kind
 from laurel.credentials.models import Credential
 from laurel.designs.rendering import certificate_pdf, certificate_png
-from laurel.public.views import may_view
+from laurel.public.views import counted, may_view
 
 
 def _viewable(request: HttpRequest, credential_id: str) -> Credential:
@@ -45,6 +46,7 @@ def certificate_pdf_view(request: HttpRequest, credential_id: str) -> HttpRespon
     if not may_view(request, credential):  # refused before anything is drawn
         return _answer(request, credential, b"", "", "")
     data = certificate_pdf(credential)
+    counted(request, credential.pk, Kind.DOWNLOAD_PDF)
     return _answer(request, credential, data, "application/pdf", f"certificate-{credential.pk}.pdf")
 
 

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
 from laurel.analytics.models import Kind
-from laurel.analytics.services import count_soon
+from laurel.analytics.services import count_soon, is_counted_visit
 from laurel.credentials.models import Credential
 from laurel.credentials.selectors import public_credential, status_list_by_id
 from laurel.organizations.models import Organization
@@ -71,8 +71,8 @@ def may_view(request: HttpRequest, credential: Credential) -> bool:
 
 
 def counted(request: HttpRequest, credential_id: str, kind: str) -> None:
-    """Count what a request did (a HEAD is a crawler checking, not a visit or a download)."""
-    if request.method != "HEAD":
+    """Count what a request did, unless a HEAD or a robot made it (is_counted_visit)."""
+    if is_counted_visit(request.method, request.headers.get("User-Agent", "")):
         count_soon(credential_id, kind)
 
 
