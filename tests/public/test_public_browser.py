@@ -25,6 +25,11 @@ def test_valid_page(page, valid_credential):
     look(page, "public-credential-valid")
     page.get_by_text("Embed on a website").click()
     assert "iframe" in page.get_by_label("Copy this code into your page:").input_value()
+    assert page.get_by_role("link", name="Download certificate (PDF)").is_visible()
+    page.get_by_text("Add to a digital wallet").click()
+    wallet_url = page.get_by_label("Address a standards wallet")
+    assert wallet_url.input_value() == f"{valid_credential.url}.json"
+    look(page, "public-credential-valid-wallet-export")
     assert page.dialogs == []
 
 
@@ -82,6 +87,7 @@ def test_private_credential_as_a_stranger_then_as_its_recipient(
     page.goto(f"/credential/{private_credential.pk}")
     assert _status_title(page) == "Valid"
     assert page.locator(".credential-recipient").inner_text() == "Secret Person"
+    assert page.get_by_role("link", name="Download certificate (PDF)").is_visible()
     look(page, "public-credential-private-recipient")
 
 
