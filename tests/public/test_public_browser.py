@@ -111,6 +111,34 @@ def test_verify_with_a_file_upload(page, valid_credential, tmp_path, client):
     look(page, "public-verify-error")
 
 
+def test_verify_each_file_kind_and_another_issuers_credential(
+    page, valid_credential, tmp_path, client
+):
+    from tests.public.test_verify_anything import digital_bazaar_credential
+
+    base = f"/credential/{valid_credential.pk}"
+    files = {
+        "credential.json": client.get(f"{base}.json").content,
+        "badge.svg": client.get(f"{base}.svg").content,
+        "certificate.pdf": client.get(f"{base}.pdf").content,
+        "elsewhere.json": digital_bazaar_credential(),
+    }
+    page.goto("/verify")
+    for name, content in files.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        page.get_by_label("Or a credential file").set_input_files(str(path))
+        page.get_by_role("button", name="Verify").click()
+        page.wait_for_load_state()
+        assert _status_title(page) == "Valid", name
+        outcomes = page.locator("[data-check]").evaluate_all(
+            "nodes => nodes.map(node => node.dataset.outcome)"
+        )
+        assert outcomes == ["passed"] * 5, name
+    assert page.get_by_text("Elsewhere University").first.is_visible()
+    look(page, "public-verify-another-issuer")
+
+
 def test_issuer_profile_and_embed(page, valid_credential):
     page.goto(f"/issuers/{valid_credential.organization.slug}")
     assert page.get_by_role("heading", name="Acme Academy").is_visible()
