@@ -62,6 +62,10 @@ def test_the_page_offers_every_download_and_the_address_a_wallet_fetches(client,
         (f"{base}.json", "Signed credential (JSON)"),
     ):
         assert re.search(rf'href="{re.escape(link)}" download>{re.escape(label)}<', html), label
+    assert f'src="{base}/certificate.png"' in html  # the certificate as the design draws it
+    certificate = client.get(f"{base}/certificate.png")
+    assert certificate.status_code == 200
+    assert certificate.content.startswith(b"\x89PNG")
     wallet_url = re.search(r'id="wallet-url-[^"]+" type="text" readonly value="([^"]+)"', html)
     assert wallet_url.group(1) == f"{valid_credential.url}.json"
     fetched = client.get(f"{base}.json", headers={"accept": "application/ld+json"})

@@ -22,6 +22,11 @@ def test_valid_page(page, valid_credential):
     assert _status_title(page) == "Valid"
     assert page.locator('[data-check="proof"]').get_attribute("data-outcome") == "passed"
     assert page.get_by_role("heading", name="Data Analysis with Python").is_visible()
+    page.locator(".certificate-figure img").scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => document.querySelector('.certificate-figure img').naturalWidth > 0"
+    )
+    page.evaluate("() => window.scrollTo(0, 0)")
     look(page, "public-credential-valid")
     page.get_by_text("Embed on a website").click()
     assert "iframe" in page.get_by_label("Copy this code into your page:").input_value()
