@@ -108,7 +108,9 @@ def _upsert(counts: dict[tuple, int]) -> None:
         return
     values = ", ".join(["(%s, %s, %s, %s)"] * len(counts))
     params: list = []
-    for (credential_id, day, kind), by in counts.items():
+    # In key order, and the groups' rows too: concurrent flushes lock rows in one order
+    # (PostgreSQL), so two processes never wait on each other's rows in a cycle.
+    for (credential_id, day, kind), by in sorted(counts.items()):
         params += [credential_id, day.isoformat(), kind, by]
     unhurried = ""
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
@@ -149,8 +151,9 @@ def _group_sql(values: str) -> str:
         f"WITH v (credential_id, day, kind, n) AS (VALUES {values}) "
         f"INSERT INTO {table} (group_id, organization_id, day, kind, count) "
         f"SELECT c.group_id, c.organization_id, {names['day']}, v.kind, SUM({names['n']}) "
-        f"FROM v JOIN {names['credentials']} AS c ON c.id = v.credential_id "
+        f"FROM v JOIN {names['credentials']} AS c ON c.id = v.credential_id WHERE true "
         f"GROUP BY c.group_id, c.organization_id, {names['day']}, v.kind "
+        f"ORDER BY c.group_id, {names['day']}, v.kind "
         f"ON CONFLICT (group_id, day, kind) DO UPDATE SET count = {table}.count + "
         f"excluded.count"
     )

@@ -209,6 +209,38 @@ def test_concurrent_counts_are_each_counted(valid_credential):
     assert credential_totals(valid_credential).views == 40
 
 
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_flushes_of_many_credentials_add_up_exactly(
+    valid_credential, issue_one, skills_group
+):
+    """As from several web processes, each flushing a batch that names the same rows."""
+    from django.db import connection
+
+    from laurel.analytics.selectors import credential_totals, group_totals
+    from laurel.analytics.services import _upsert
+
+    other = issue_one(skills_group, name="Bob", email="bob@example.org")
+    today = date.today()
+
+    def flushes(first, second) -> None:
+        try:
+            for _ in range(10):
+                _upsert({(first, today, "view"): 1, (second, today, "view"): 2})
+        finally:
+            connection.close()
+
+    pairs = [(valid_credential.pk, other.pk), (other.pk, valid_credential.pk)] * 2
+    threads = [threading.Thread(target=flushes, args=pair) for pair in pairs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    mine, theirs = credential_totals(valid_credential).views, credential_totals(other).views
+    assert mine + theirs == 4 * 10 * 3
+    assert (mine, theirs) == (60, 60)
+    assert group_totals(skills_group).views == 120
+
+
 def test_counts_of_a_hot_page_are_summed_then_written_by_one_statement_per_table(
     valid_credential, settings, django_assert_num_queries
 ):
