@@ -7,10 +7,9 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
-from laurel.analytics.models import Kind
 from laurel.credentials.models import Credential
 from laurel.designs.rendering import certificate_pdf, certificate_png
-from laurel.public.views import counted, may_view
+from laurel.public.views import may_view
 
 
 def _viewable(request: HttpRequest, credential_id: str) -> Credential:
@@ -40,13 +39,21 @@ def _answer(request, credential, data: bytes, content_type: str, filename: str) 
     return response
 
 
+def _count_pdf_download(request: HttpRequest, credential: Credential) -> None:
+    # The issuer's activity panels count certificate downloads (laurel.analytics).
+    from laurel.analytics.models import Kind
+    from laurel.public.views import counted
+
+    counted(request, credential.pk, Kind.DOWNLOAD_PDF)
+
+
 @require_safe
 def certificate_pdf_view(request: HttpRequest, credential_id: str) -> HttpResponse:
     credential = _viewable(request, credential_id)
     if not may_view(request, credential):  # refused before anything is drawn
         return _answer(request, credential, b"", "", "")
     data = certificate_pdf(credential)
-    counted(request, credential.pk, Kind.DOWNLOAD_PDF)
+    _count_pdf_download(request, credential)
     return _answer(request, credential, data, "application/pdf", f"certificate-{credential.pk}.pdf")
 
 
