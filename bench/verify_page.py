@@ -287,16 +287,25 @@ def measure(name: str, env: dict, args) -> None:
                 load(base, prefix, ids, 5, args.connections, workdir)
             # Alternate the two, so that whatever else loads the machine weighs on both.
             runs: dict[str, list] = {"/credential/": [], "/bench/baseline/": []}
+            cpu: dict[str, list] = {prefix: [0.0, 0] for prefix in runs}  # seconds, requests
             for _round in range(args.rounds):
                 for prefix, results in runs.items():
                     seconds = max(args.seconds // args.rounds, 3)
+                    used = server_cpu_seconds(server.pid)
                     results.append(load(base, prefix, ids, seconds, args.connections, workdir))
+                    cpu[prefix][0] += server_cpu_seconds(server.pid) - used
+                    cpu[prefix][1] += results[-1][0] * seconds
             page, baseline = (_combined(results) for results in runs.values())
+            page_cpu, baseline_cpu = (spent / max(done, 1) * 1000 for spent, done in cpu.values())
     finally:
         stop(server)
     for label, (rate, p50, p99, bad) in (("/credential/<id>", page), ("baseline view", baseline)):
         errors = f", {bad} non-2xx" if bad else ""
         print(f"  {label:<18} {rate:8.0f} req/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms{errors}")
+    print(
+        f"  web processes' CPU per request: page {page_cpu:.2f} ms, baseline {baseline_cpu:.2f} ms"
+        " (what other load on the machine changes least)"
+    )
     print(f"  load average at the end of the run: {_load_average()}")
     ratio = page[0] / baseline[0]
     verdict = "goal met" if ratio >= 1.0 and page[2] <= 50 else "goal NOT met"
@@ -304,6 +313,29 @@ def measure(name: str, env: dict, args) -> None:
         f"  ratio page/baseline {ratio:.2f}x; p99 page {page[2]:.1f} ms, baseline "
         f"{baseline[2]:.1f} ms ({verdict}: >= 1.0x and page p99 <= 50 ms)"
     )
+
+
+def server_cpu_seconds(root: int) -> float:
+    """User and system CPU time of `root` and every process under it (laurel serve,
+    gunicorn and its workers; not the PostgreSQL server's own processes)."""
+    children: dict[int, list[int]] = {}
+    times: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        pid = int(entry.name)
+        children.setdefault(int(fields[1]), []).append(pid)
+        times[pid] = int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += times.get(pid, 0)
+        todo += children.get(pid, [])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _load_average() -> str:
