@@ -59,6 +59,7 @@ def test_nothing_of_a_private_credential_leaks_through_any_url(
         f"{base}.svg",
         f"{base}.pdf",
         f"{base}/certificate.png",
+        f"{base}/badge.png",  # the badge design's picture (the design work)
         f"{base}/embed",
         f"{base}/preview.png",
         f"{base}/qr.svg",
