@@ -2,13 +2,17 @@
 
 `count` adds one event now. `count_soon` is what hot pages call: events are summed in this
 process and written by one multi-row upsert at most every LAUREL_ANALYTICS_FLUSH_SECONDS
-(0 = at once), so a page view costs no write of its own; a crash can forget the last
-seconds' counts of one process, which only a counter can afford.
+(0 = at once, in the request), so a page view costs no write of its own. The write runs
+in a thread of its own, never in a request: on SQLite a write waits for the database's
+one write lock (a bulk job's transaction may hold it), and no visitor should wait with
+it. A crash can forget the last seconds' counts of one process, which only a counter can
+afford; a write that fails is tried again with the next one.
 """
 
 from __future__ import annotations
 
 import atexit
+import logging
 import re
 import threading
 import time
@@ -22,6 +26,7 @@ from django.utils import timezone
 from laurel.analytics.models import DailyCount, GroupDailyCount, Kind
 from laurel.credentials.models import Credential
 
+logger = logging.getLogger(__name__)
 KINDS = frozenset(Kind.values)
 # What a robot says it is: search engines, link previews (a shared link is fetched by the
 # network it is shared on), archivers. Read from the request, never kept.
@@ -65,6 +70,7 @@ class _Pending:
         self.lock = threading.Lock()
         self.counts: Counter = Counter()
         self.last_flush = time.monotonic()
+        self.writer: threading.Thread | None = None
 
     def add(self, key: tuple) -> None:
         interval = settings.LAUREL_ANALYTICS_FLUSH_SECONDS
@@ -73,11 +79,34 @@ class _Pending:
             due = time.monotonic() - self.last_flush >= interval or len(self.counts) > 1000
             if not due:
                 return
+            if interval > 0 and self.writer is not None and self.writer.is_alive():
+                return  # the last batch is still being written: these go with the next
             counts, self.counts = self.counts, Counter()
             self.last_flush = time.monotonic()
+            if interval > 0:
+                self.writer = threading.Thread(
+                    target=self._write, args=(counts,), name="laurel-analytics", daemon=True
+                )
+                self.writer.start()
+                return
         _upsert(counts)
 
+    def _write(self, counts: Counter) -> None:
+        from django.db import connections
+
+        try:
+            _upsert(counts)
+        except Exception:  # the database is away: keep the counts for the next write
+            logger.warning("analytics counts could not be written; kept for the next write")
+            with self.lock:
+                self.counts.update(counts)
+        finally:
+            connections.close_all()  # this thread's connection: it ends with the thread
+
     def flush(self) -> None:
+        writer = self.writer
+        if writer is not None:
+            writer.join()
         with self.lock:
             counts, self.counts = self.counts, Counter()
             self.last_flush = time.monotonic()

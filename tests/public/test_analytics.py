@@ -241,6 +241,29 @@ def test_concurrent_flushes_of_many_credentials_add_up_exactly(
     assert group_totals(skills_group).views == 120
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_page_view_never_writes_its_counts_itself(client, valid_credential, settings):
+    """They are written by a thread of their own (on SQLite a write may wait for the lock)."""
+    import time
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from laurel.analytics import services
+    from laurel.analytics.selectors import credential_totals
+
+    settings.LAUREL_ANALYTICS_FLUSH_SECONDS = 0.05
+    services.flush()
+    for _ in range(3):
+        time.sleep(0.06)  # each view is due for a write
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/credential/{valid_credential.pk}").status_code == 200
+        assert not [query for query in captured if "analytics_" in query["sql"]]
+        services._pending.writer.join(timeout=30)
+    assert not services._pending.writer.is_alive()
+    assert credential_totals(valid_credential).views == 3
+
+
 def test_counts_of_a_hot_page_are_summed_then_written_by_one_statement_per_table(
     valid_credential, settings, django_assert_num_queries
 ):
