@@ -19,3 +19,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
 else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_laurel_{os.getpid()}"}
+
+# Analytics written at once, in the request that counted them, so that a test reads back
+# what its requests counted (tests/public/test_analytics.py tests the background writer).
+LAUREL_ANALYTICS_FLUSH_SECONDS = 0

@@ -25,8 +25,8 @@ DOWNLOADS = (Kind.DOWNLOAD_PNG, Kind.DOWNLOAD_SVG, Kind.DOWNLOAD_JSON, Kind.DOWN
 class DailyCount(models.Model):
     """How many times `kind` happened to a credential on `day`: no data about who.
 
-    The organization and the group are denormalised from the credential so that an
-    issuer's totals per group are one indexed read, without a join.
+    The organization and the group are denormalised from the credential (a read by
+    group needs no join); an issuer's totals per group are read from GroupDailyCount.
     """
 
     credential = models.ForeignKey(Credential, on_delete=models.CASCADE, related_name="+")
@@ -46,3 +46,23 @@ class DailyCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.credential_id} {self.day} {self.kind}: {self.count}"
+
+
+class GroupDailyCount(models.Model):
+    """The same counts summed per group: written by the same flush as DailyCount, so a
+    group's totals over any period read at most one row per day and kind, however many
+    credentials the group has."""
+
+    group = models.ForeignKey(CredentialGroup, on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "day", "kind"], name="analytics_group_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"group {self.group_id} {self.day} {self.kind}: {self.count}"

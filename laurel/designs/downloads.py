@@ -40,12 +40,21 @@ def _answer(request, credential, data: bytes, content_type: str, filename: str) 
     return response
 
 
+def _count_pdf_download(request: HttpRequest, credential: Credential) -> None:
+    # The issuer's activity panels count certificate downloads (laurel.analytics).
+    from laurel.analytics.models import Kind
+    from laurel.public.views import counted
+
+    counted(request, credential.pk, Kind.DOWNLOAD_PDF)
+
+
 @require_safe
 def certificate_pdf_view(request: HttpRequest, credential_id: str) -> HttpResponse:
     credential = _viewable(request, credential_id)
     if not may_view(request, credential):  # refused before anything is drawn
         return _answer(request, credential, b"", "", "")
     data = certificate_pdf(credential)
+    _count_pdf_download(request, credential)
     return _answer(request, credential, data, "application/pdf", f"certificate-{credential.pk}.pdf")
 
 

@@ -48,6 +48,12 @@ class Outcome:
     standing: Standing | None = None
     checks: list[CheckLine] = field(default_factory=list)
     summary: dict = field(default_factory=dict)  # names read from a foreign document
+    counted_id: str | None = None  # ours, named by a file or an address: for the counters
+
+    @property
+    def verified_id(self) -> str | None:
+        """The id of our credential this verification was of, if it was of one of ours."""
+        return self.credential.pk if self.credential is not None else self.counted_id
 
 
 def verify_reference(reference: str, *, may_view) -> Outcome:
@@ -92,11 +98,22 @@ def verify_bytes(data: bytes, *, filename: str | None = None) -> Outcome:
     except VCError as error:
         return Outcome(error=_("No credential could be read: %(why)s.") % {"why": error})
     report = run_checks(document, network_resolver())
+    summary = _summary(document)
     return Outcome(
         standing=report_standing(report),
         checks=check_lines(report),
-        summary=_summary(document),
+        summary=summary,
+        counted_id=_issued_here(summary["id"]),
     )
+
+
+def _issued_here(document_id: str) -> str | None:
+    """The id of our published credential a document says it is (its `id` is our URL)."""
+    ours = _our_id(document_id) if document_id.startswith(("https://", "http://")) else None
+    if ours is None:
+        return None
+    found = Credential.objects.filter(pk=ours).exclude(status=Credential.Status.DRAFT).exists()
+    return ours if found else None
 
 
 def _ours(credential_id: str, may_view) -> Outcome:

@@ -16,12 +16,12 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
 from laurel.analytics.models import Kind
-from laurel.analytics.services import count_soon
+from laurel.analytics.services import count_soon, is_counted_visit
 from laurel.credentials.models import Credential
-from laurel.credentials.rules import normalize_email
 from laurel.credentials.selectors import public_credential, status_list_by_id
 from laurel.organizations.models import Organization
 from laurel.organizations.selectors import did_document
+from laurel.recipients.selectors import holds
 
 # Verifiers re-fetch a status list at most this often; a revocation shows within it.
 STATUS_LIST_MAX_AGE = 60
@@ -63,20 +63,16 @@ def credential_json(request: HttpRequest, credential_id: str) -> HttpResponse:
 
 
 def may_view(request: HttpRequest, credential: Credential) -> bool:
-    """Public credentials: anyone. Private ones: the signed-in user whose email is the recipient's."""
+    """Public credentials: anyone. Private ones: the signed-in user who holds it (it was
+    issued to one of their verified addresses: laurel.recipients.selectors.holds)."""
     if credential.privacy != "private":
         return True
-    user = request.user
-    return bool(
-        user.is_authenticated
-        and user.email
-        and normalize_email(user.email) == credential.recipient_email_normalized
-    )
+    return holds(request.user, credential)
 
 
 def counted(request: HttpRequest, credential_id: str, kind: str) -> None:
-    """Count what a request did (a HEAD is a crawler checking, not a visit or a download)."""
-    if request.method != "HEAD":
+    """Count what a request did, unless a HEAD or a robot made it (is_counted_visit)."""
+    if is_counted_visit(request.method, request.headers.get("User-Agent", "")):
         count_soon(credential_id, kind)
 
 

@@ -43,8 +43,8 @@ def verify_page(request: HttpRequest) -> HttpResponse:
             outcome = verify_anything.verify_reference(
                 reference, may_view=lambda credential: may_view(request, credential)
             )
-    if outcome is not None and outcome.credential is not None:
-        counted(request, outcome.credential.pk, Kind.VERIFICATION)
+    if outcome is not None and outcome.verified_id is not None:
+        counted(request, outcome.verified_id, Kind.VERIFICATION)
     response = render(request, "public/verify.html", {"form": form, "outcome": outcome})
     response["Cache-Control"] = "private, no-store"
     return response

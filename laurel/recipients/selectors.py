@@ -25,6 +25,21 @@ def verified_emails(user) -> list[str]:
     return sorted({normalize_email(email) for email in emails})
 
 
+def holds(user, credential) -> bool:
+    """Whether `credential` was issued to one of the user's verified addresses: the rule
+    that shows a private credential to its recipient (an unverified address never does).
+
+    The addresses are read once per user object (a page asks for several files).
+    """
+    if not getattr(user, "is_authenticated", False):
+        return False
+    emails = getattr(user, "_laurel_verified_emails", None)
+    if emails is None:
+        emails = frozenset(verified_emails(user))
+        user._laurel_verified_emails = emails
+    return credential.recipient_email_normalized in emails
+
+
 def recipient_credentials(user) -> QuerySet[Credential]:
     """Every non-draft credential issued to one of the user's verified emails, newest first."""
     return (

@@ -1,5 +1,6 @@
-"""Links and pictures for sharing a credential: LinkedIn's add-to-profile URL, the URLs a
-standards wallet fetches, and a QR code of a URL as inline SVG."""
+"""Links and pictures for sharing a credential: its addresses (the page, the files, the one
+that adds it to LinkedIn, the one a standards wallet fetches) and a QR code of a URL as
+inline SVG."""
 
 from __future__ import annotations
 
@@ -11,27 +12,17 @@ from django.utils.safestring import SafeString, mark_safe
 
 
 def credential_urls(credential) -> dict[str, str]:
+    """The credential's addresses; `linkedin` counts the add (laurel.analytics), then sends
+    the visitor to LinkedIn's filled-in form (laurel.public.sharing.linkedin_add_url)."""
     base = f"{settings.LAUREL_BASE_URL}/credential/{credential.pk}"
-    return {"page": base, "json": f"{base}.json", "png": f"{base}.png", "svg": f"{base}.svg"}
-
-
-def linkedin_add_to_profile(credential) -> str:
-    """LinkedIn's add-to-profile form, filled in with the certification."""
-    params = {
-        "startTask": "CERTIFICATION_NAME",
-        "name": credential.group.title,
-        "organizationName": credential.organization.name,
-        "certUrl": credential_urls(credential)["page"],
-        "certId": credential.pk,
+    return {
+        "page": base,
+        "linkedin": f"{base}/linkedin",
+        "json": f"{base}.json",
+        "pdf": f"{base}.pdf",
+        "png": f"{base}.png",
+        "svg": f"{base}.svg",
     }
-    if credential.issued_on:
-        params.update(issueYear=credential.issued_on.year, issueMonth=credential.issued_on.month)
-    if credential.valid_until:
-        params.update(
-            expirationYear=credential.valid_until.year,
-            expirationMonth=credential.valid_until.month,
-        )
-    return "https://www.linkedin.com/profile/add?" + urlencode(params)
 
 
 def linkedin_share(credential) -> str:

@@ -25,7 +25,6 @@ from laurel.recipients.forms import (
 )
 from laurel.recipients.sharing import (
     credential_urls,
-    linkedin_add_to_profile,
     linkedin_share,
     qr_svg,
 )
@@ -88,7 +87,7 @@ def _entry_context(entry) -> dict:
         "credential": credential,
         "urls": urls,
         "qr": qr_svg(urls["json"]),
-        "linkedin_add": linkedin_add_to_profile(credential),
+        "linkedin_add": urls["linkedin"],
         "linkedin_share": linkedin_share(credential),
     }
 

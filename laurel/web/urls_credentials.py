@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from laurel.web.views import credentials
+from laurel.web.views import credential_detail, credentials
 
 urlpatterns = [
     path("credentials", credentials.credential_list, name="credentials"),
@@ -16,5 +16,10 @@ urlpatterns = [
         "credentials/<str:credential_id>/resend",
         credentials.resend,
         name="credential_resend",
+    ),
+    path(
+        "credentials/<str:credential_id>/details",
+        credential_detail.credential_detail,
+        name="credential",
     ),
 ]

@@ -57,7 +57,12 @@ def test_a_private_certificate_is_refused_to_strangers_and_shown_to_its_recipien
     assert not (media / "renders").exists()  # refused before anything was drawn
     client.force_login(user_factory("someone@example.org"))
     assert client.get(f"/credential/{credential.pk}.pdf").status_code == 403
-    client.force_login(user_factory("Private@Example.org "))
+    from allauth.account.models import EmailAddress
+
+    recipient = user_factory("Private@Example.org ")
+    client.force_login(recipient)
+    assert client.get(f"/credential/{credential.pk}.pdf").status_code == 403  # not confirmed
+    EmailAddress.objects.create(user=recipient, email="Private@Example.org", verified=True)
     response = client.get(f"/credential/{credential.pk}.pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF-")
     assert response["Cache-Control"] == "private, no-cache"

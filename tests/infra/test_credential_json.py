@@ -51,8 +51,13 @@ def test_private_credential_is_forbidden_to_another_signed_in_user(client, publi
 
 
 def test_private_credential_is_served_to_its_recipient(client, published, user_factory):
+    from allauth.account.models import EmailAddress
+
     credential = published(privacy="private")
-    client.force_login(user_factory("  ADA@Example.org "))
+    recipient = user_factory("  ADA@Example.org ")
+    client.force_login(recipient)
+    assert client.get(f"/credential/{credential.id}.json").status_code == 403  # unconfirmed
+    EmailAddress.objects.create(user=recipient, email="ADA@Example.org", verified=True)
 
     response = client.get(f"/credential/{credential.id}.json")
 

@@ -52,6 +52,29 @@ def test_valid_credential_shows_the_card_the_band_and_every_check_passed(client,
     assert valid_credential.issued_on.strftime("%Y") in html
 
 
+def test_the_page_offers_every_download_and_the_address_a_wallet_fetches(client, valid_credential):
+    html = _page(client, valid_credential)
+    base = f"/credential/{valid_credential.pk}"
+    for link, label in (
+        (f"{base}.pdf", "Download certificate (PDF)"),
+        (f"{base}.png", "Badge image (PNG)"),
+        (f"{base}.svg", "Badge image (SVG)"),
+        (f"{base}.json", "Signed credential (JSON)"),
+    ):
+        assert re.search(rf'href="{re.escape(link)}" download>{re.escape(label)}<', html), label
+    assert f'src="{base}/certificate.png"' in html  # the certificate as the design draws it
+    certificate = client.get(f"{base}/certificate.png")
+    assert certificate.status_code == 200
+    assert certificate.content.startswith(b"\x89PNG")
+    wallet_url = re.search(r'id="wallet-url-[^"]+" type="text" readonly value="([^"]+)"', html)
+    assert wallet_url.group(1) == f"{valid_credential.url}.json"
+    fetched = client.get(f"{base}.json", headers={"accept": "application/ld+json"})
+    assert fetched.status_code == 200
+    assert fetched["Access-Control-Allow-Origin"] == "*"  # a web wallet may fetch it
+    assert fetched.json()["id"] == valid_credential.url
+    assert client.get(f"{base}.pdf")["Content-Type"] == "application/pdf"
+
+
 def test_expired_credential_says_when(client, expired_credential):
     html = _page(client, expired_credential)
     assert _band(html) == "expired"

@@ -48,3 +48,29 @@ def test_did_and_status_list_still_serve(client, valid_credential):
     listed = client.get(status_url.split("8000", 1)[-1])
     assert listed.status_code == 200
     assert "BitstringStatusListCredential" in listed.json()["type"]
+
+
+def test_the_status_list_is_cacheable_and_shows_a_revocation_at_once(
+    client, owner, valid_credential
+):
+    from laurel.credentials.services import revoke
+    from laurel.vc.status_list import Bitstring
+
+    status = valid_credential.document["credentialStatus"]
+    path = "/status/" + status["statusListCredential"].rsplit("/status/", 1)[1]
+    index = int(status["statusListIndex"])
+
+    def bit(response) -> bool:
+        encoded = response.json()["credentialSubject"]["encodedList"]
+        return Bitstring.decode(encoded).get(index)
+
+    before = client.get(path)
+    assert before["Cache-Control"] == "public, max-age=60, must-revalidate"
+    assert before["Access-Control-Allow-Origin"] == "*"
+    assert bit(before) is False
+    assert client.get(path, headers={"if-none-match": before["ETag"]}).status_code == 304
+    revoke(actor=owner, credential_id=valid_credential.pk, reason="Issued in error")
+    after = client.get(path, headers={"if-none-match": before["ETag"]})
+    assert after.status_code == 200  # the list was re-signed: the old ETag no longer matches
+    assert after["ETag"] != before["ETag"]
+    assert bit(after) is True

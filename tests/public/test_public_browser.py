@@ -22,9 +22,19 @@ def test_valid_page(page, valid_credential):
     assert _status_title(page) == "Valid"
     assert page.locator('[data-check="proof"]').get_attribute("data-outcome") == "passed"
     assert page.get_by_role("heading", name="Data Analysis with Python").is_visible()
+    page.locator(".certificate-figure img").scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => document.querySelector('.certificate-figure img').naturalWidth > 0"
+    )
+    page.evaluate("() => window.scrollTo(0, 0)")
     look(page, "public-credential-valid")
     page.get_by_text("Embed on a website").click()
     assert "iframe" in page.get_by_label("Copy this code into your page:").input_value()
+    assert page.get_by_role("link", name="Download certificate (PDF)").is_visible()
+    page.get_by_text("Add to a digital wallet").click()
+    wallet_url = page.get_by_label("Address a standards wallet")
+    assert wallet_url.input_value() == f"{valid_credential.url}.json"
+    look(page, "public-credential-valid-wallet-export")
     assert page.dialogs == []
 
 
@@ -82,6 +92,7 @@ def test_private_credential_as_a_stranger_then_as_its_recipient(
     page.goto(f"/credential/{private_credential.pk}")
     assert _status_title(page) == "Valid"
     assert page.locator(".credential-recipient").inner_text() == "Secret Person"
+    assert page.get_by_role("link", name="Download certificate (PDF)").is_visible()
     look(page, "public-credential-private-recipient")
 
 
@@ -103,6 +114,34 @@ def test_verify_with_a_file_upload(page, valid_credential, tmp_path, client):
     page.wait_for_load_state()
     assert page.get_by_text("Nothing to verify").is_visible()
     look(page, "public-verify-error")
+
+
+def test_verify_each_file_kind_and_another_issuers_credential(
+    page, valid_credential, tmp_path, client
+):
+    from tests.public.test_verify_anything import digital_bazaar_credential
+
+    base = f"/credential/{valid_credential.pk}"
+    files = {
+        "credential.json": client.get(f"{base}.json").content,
+        "badge.svg": client.get(f"{base}.svg").content,
+        "certificate.pdf": client.get(f"{base}.pdf").content,
+        "elsewhere.json": digital_bazaar_credential(),
+    }
+    page.goto("/verify")
+    for name, content in files.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        page.get_by_label("Or a credential file").set_input_files(str(path))
+        page.get_by_role("button", name="Verify").click()
+        page.wait_for_load_state()
+        assert _status_title(page) == "Valid", name
+        outcomes = page.locator("[data-check]").evaluate_all(
+            "nodes => nodes.map(node => node.dataset.outcome)"
+        )
+        assert outcomes == ["passed"] * 5, name
+    assert page.get_by_text("Elsewhere University").first.is_visible()
+    look(page, "public-verify-another-issuer")
 
 
 def test_issuer_profile_and_embed(page, valid_credential):

@@ -36,6 +36,22 @@ def test_the_recipient_asks_from_the_credential_link(
     assert "waiting for the issuer" in client.get("/wallet").content.decode()
 
 
+def test_the_credential_page_links_to_the_request_and_a_signed_out_recipient_signs_in_first(
+    client, owner, never_group, issue_to
+):
+    from laurel.credentials.services import revoke
+
+    credential = issue_to(never_group)
+    page = client.get(f"/credential/{credential.pk}").content.decode()
+    link = f"/recipients/corrections/new?credential={credential.pk}"
+    assert f'href="{link}"' in page
+    response = client.get(link)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/recipients/sign-in?next=")
+    revoke(actor=owner, credential_id=credential.pk, reason="Wrong cohort")
+    assert link not in client.get(f"/credential/{credential.pk}").content.decode()
+
+
 def test_the_request_form_keeps_what_was_typed_and_says_what_is_wrong(
     member_login, recipient, never_group, issue_to
 ):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from laurel.analytics.selectors import credential_totals
+from laurel.analytics.services import flush
 from laurel.organizations.errors import NotFound
 from laurel.organizations.errors import ValidationError as DomainValidationError
 from laurel.recipients.models import ProfileListing
@@ -42,9 +44,16 @@ def test_the_wallet_shows_credentials_of_every_verified_address_and_nothing_else
         assert f"/credential/{credential.pk}.json" in page
         assert f"/credential/{credential.pk}.png" in page
         assert f"/credential/{credential.pk}.svg" in page
+        assert f"/credential/{credential.pk}.pdf" in page
     for title in ("Unverified course", "Draft course", "Grace course"):
         assert title not in page
-    assert "linkedin.com/profile/add?startTask=CERTIFICATION_NAME" in page
+    # Through the page's LinkedIn address, which counts the add for the issuer, then
+    # sends the recipient to LinkedIn's filled-in form.
+    assert f'href="http://127.0.0.1:8000/credential/{mine.pk}/linkedin"' in page
+    added = client.get(f"/credential/{mine.pk}/linkedin")
+    assert added["Location"].startswith("https://www.linkedin.com/profile/add?")
+    flush()
+    assert credential_totals(mine).linkedin_adds == 1
     assert "<svg" in page and 'class="segno"' in page  # the wallet URL's QR code
 
 

@@ -83,7 +83,9 @@ def _row(row: Row, options: dict) -> str:
     return (
         f'<tr id="credential-{escape(credential.id)}">'
         f'<td data-label="{labels["l_recipient"]}">'
-        f'<div class="recipient-name fw-semibold">{escape(credential.recipient_name)}</div>'
+        f'<div class="recipient-name fw-semibold"><a class="text-reset" href="'
+        f'{options["list_url"]}/{escape(credential.id)}/details">'
+        f"{escape(credential.recipient_name)}</a></div>"
         f'<div class="small text-body-secondary text-break">{escape(credential.recipient_email)}'
         f"</div>{_lineage(row, labels)}</td>"
         f'<td data-label="{labels["l_group"]}">{escape(credential.group_title)}{private}</td>'

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -11,9 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from laurel.analytics.selectors import group_totals
 from laurel.credentials import selectors, services
 from laurel.organizations.errors import DomainError
 from laurel.web.access import organization_view
+from laurel.web.activity import activity
 from laurel.web.forms_groups import ACHIEVEMENT_TYPES, GroupEditor
 
 GROUPS_PER_PAGE = 50
@@ -68,6 +72,7 @@ def group_detail(request: HttpRequest, key: str) -> HttpResponse:
             "group": group,
             "recent": list(credentials[:RECENT_CREDENTIALS]),
             "credential_count": credentials.count(),
+            "activity": activity(request, partial(group_totals, group)),
         },
     )
 
