@@ -7,6 +7,8 @@ one transaction, records an AuditEvent, and returns a model or raises a DomainEr
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -15,16 +17,17 @@ from django.utils import timezone
 
 from laurel.credentials import rules, validation
 from laurel.credentials.issue_reads import IssuingContext, lock_for_issuing
-from laurel.credentials.models import Credential, CredentialGroup
+from laurel.credentials.models import Credential, CredentialGroup, StatusList
 from laurel.credentials.selectors import get_group, recipient_check_for
-from laurel.credentials.signing import signed_document
-from laurel.credentials.status_lists import allocate_slot, set_bit
+from laurel.credentials.signing import signed_document, signed_documents
+from laurel.credentials.status_lists import allocate_slots, set_bit, set_bits
 from laurel.mail.models import EmailDelivery
-from laurel.mail.services import queue_issuance_email
+from laurel.mail.services import queue_issuance_email, queue_issuance_emails
 from laurel.organizations import audit
 from laurel.organizations.errors import (
     Cooldown,
     CredentialExists,
+    DomainError,
     EmailsDisabled,
     GroupNotFound,
     InvalidStatus,
@@ -95,6 +98,18 @@ def _blocked(check: rules.RecipientCheck) -> CredentialExists:
     return CredentialExists(message, state=check.state, existing_id=check.existing_id)
 
 
+def admit(check: rules.RecipientCheck, count: Callable[[], object]) -> rules.RecipientCheck:
+    """The issue rule once the recipient check is known: a blocked check refuses
+    (CredentialExists), otherwise `count()` counts the recipient against the quota
+    (QuotaExceeded when there is no room). Pure: the check and the counter come from the
+    caller (one issue's own reads, or a batch's), so `issue`, `issue_many` and a draft
+    given a new email decide alike."""
+    if check.blocked:
+        raise _blocked(check)
+    count()
+    return check
+
+
 def _check_and_count(
     organization: Organization,
     group: CredentialGroup,
@@ -103,16 +118,14 @@ def _check_and_count(
     now: datetime,
     exclude_id: str | None = None,
 ) -> rules.RecipientCheck:
-    """The recipient check for (group, email) — CredentialExists when it blocks — then the
-    recipient counted against the quota (QuotaExceeded when there is no room). Called with
-    the organization locked, by an issue and by a draft given a new email."""
-    check = recipient_check_for(group, email, now=now, exclude_id=exclude_id)
-    if check.blocked:
-        raise _blocked(check)
-    count_recipient(
-        organization=organization, email_normalized=rules.normalize_email(email), now=now
+    """`admit` with the stored recipient check for (group, email) and the quota's own
+    count. Called with the organization locked, by an issue and by a draft given a new email."""
+    return admit(
+        recipient_check_for(group, email, now=now, exclude_id=exclude_id),
+        lambda: count_recipient(
+            organization=organization, email_normalized=rules.normalize_email(email), now=now
+        ),
     )
-    return check
 
 
 def _dates(group: CredentialGroup, issued_on: datetime, valid_until: datetime | None):
@@ -122,6 +135,77 @@ def _dates(group: CredentialGroup, issued_on: datetime, valid_until: datetime | 
             unit=group.expiry_unit, amount=group.expiry_amount, issued_on=issued_on
         )
     return issued_on, valid_until
+
+
+@dataclass(frozen=True)
+class IssueOptions:
+    """What applies to every credential of one issue call (or of a batch), validated once."""
+
+    privacy: str
+    issued_on: datetime | None  # given by the issuer, else None (the publish time)
+    valid_until: datetime | None  # given by the issuer, else None (the group's policy)
+    draft: bool
+
+
+def issue_options(
+    group: CredentialGroup,
+    *,
+    privacy: str | None,
+    issued_on: datetime | None,
+    valid_until: datetime | None,
+    draft: bool,
+) -> IssueOptions:
+    chosen_privacy = validation.privacy(privacy, default=group.default_privacy)
+    custom_issued_on, custom_valid_until = validation.dates(issued_on, valid_until)
+    return IssueOptions(chosen_privacy, custom_issued_on, custom_valid_until, bool(draft))
+
+
+def new_credential(
+    context: IssuingContext,
+    *,
+    recipient_name: str,
+    recipient_email: str,
+    custom_attributes: dict | None,
+    evidence_url: str | None,
+    options: IssueOptions | Callable[[], IssueOptions],
+    check_for: Callable[[str], rules.RecipientCheck],
+    count: Callable[[str], object],
+    now: datetime,
+) -> tuple[Credential, rules.RecipientCheck]:
+    """The issue rule for one recipient, for `issue` and `issue_many` alike: the row's
+    fields validated, then the options (a callable: validated once for a batch, after the
+    row's own fields as a single issue does), then `admit` (recipient check, quota), then
+    the unsaved Credential. `check_for(email)` gives the recipient check, `count(email
+    normalized)` counts against the quota: the single issue's own reads or the batch's."""
+    group = context.group
+    name, email = validation.recipient(recipient_name, recipient_email)
+    attributes = validation.custom_attributes(group, custom_attributes)
+    evidence = validation.url(evidence_url, field="evidence_url")
+    if callable(options):
+        options = options()
+    normalized = rules.normalize_email(email)
+    check = admit(check_for(email), lambda: count(normalized))
+    start, end = _dates(group, options.issued_on or now, options.valid_until)
+    credential = Credential(
+        organization=context.organization,
+        group=group,
+        recipient_name=name,
+        recipient_email=email,
+        recipient_email_normalized=normalized,
+        issued_on=start,
+        valid_until=end,
+        custom_dates=options.issued_on is not None or options.valid_until is not None,
+        privacy=options.privacy,
+        evidence_url=evidence,
+        custom_attributes=attributes,
+        supersedes_id=check.supersedes_id,
+    )
+    return credential, check
+
+
+def issued_data(check: rules.RecipientCheck, draft: bool) -> dict:
+    """The `credential.issued` audit event's data."""
+    return {"state": check.state, "draft": draft, "supersedes": check.supersedes_id}
 
 
 @transaction.atomic
@@ -150,35 +234,49 @@ def issue(
     group = context.group
     if group is None:
         raise GroupNotFound()
-    name, email = validation.recipient(recipient_name, recipient_email)
-    attributes = validation.custom_attributes(group, custom_attributes)
-    evidence = validation.url(evidence_url, field="evidence_url")
-    chosen_privacy = validation.privacy(privacy, default=group.default_privacy)
-    custom_issued_on, custom_valid_until = validation.dates(issued_on, valid_until)
-
-    check = _check_and_count(context.organization, group, email, now=now)
-    start, end = _dates(group, custom_issued_on or now, custom_valid_until)
-    credential = Credential(
-        organization=context.organization,
-        group=group,
-        recipient_name=name,
-        recipient_email=email,
-        recipient_email_normalized=rules.normalize_email(email),
-        issued_on=start,
-        valid_until=end,
-        custom_dates=custom_issued_on is not None or custom_valid_until is not None,
-        privacy=chosen_privacy,
-        evidence_url=evidence,
-        custom_attributes=attributes,
-        supersedes_id=check.supersedes_id,
+    organization = context.organization
+    credential, check = new_credential(
+        context,
+        recipient_name=recipient_name,
+        recipient_email=recipient_email,
+        custom_attributes=custom_attributes,
+        evidence_url=evidence_url,
+        options=lambda: issue_options(
+            group, privacy=privacy, issued_on=issued_on, valid_until=valid_until, draft=draft
+        ),
+        check_for=lambda email: recipient_check_for(group, email, now=now),
+        count=lambda normalized: count_recipient(
+            organization=organization, email_normalized=normalized, now=now
+        ),
+        now=now,
     )
-    issued = {"state": check.state, "draft": draft, "supersedes": check.supersedes_id}
+    issued = issued_data(check, draft)
     if draft:
-        credential.save()
-        _record(actor, context, [("credential.issued", credential, issued)])
-    else:  # signed before it is stored: one INSERT, no UPDATE
-        _publish(actor, context, credential, key=key, now=now, issued=issued)
+        store_drafts(actor, context, [credential], [issued])
+        return credential
+    # signed before it is stored: one INSERT, no UPDATE
+    prepare_for_publishing(context, [credential], key=key, now=now)
+    document = sign_all([credential], key=key, now=now)[0]
+    if isinstance(document, DomainError):
+        raise document
+    credential.document = document
+    store_published(actor, context, [credential], now=now, issued=[issued])
     return credential
+
+
+def store_drafts(
+    actor: Actor, context: IssuingContext, credentials: list[Credential], issued: list[dict]
+) -> None:
+    """Store new drafts and their `credential.issued` events."""
+    Credential.objects.bulk_create(credentials)
+    _record(
+        actor,
+        context,
+        [
+            ("credential.issued", credential, data)
+            for credential, data in zip(credentials, issued, strict=True)
+        ],
+    )
 
 
 # --- changing a credential -------------------------------------------------------------
@@ -315,43 +413,77 @@ def publish(*, actor: Actor, credential_id: str, now: datetime | None = None) ->
         raise InvalidStatus(
             f"Only drafts can be published; this credential is {credential.status}."
         )
-    _publish(actor, context, credential, key=key, now=now)
+    prepare_for_publishing(context, [credential], key=key, now=now)
+    document = sign_all([credential], key=key, now=now)[0]
+    if isinstance(document, DomainError):
+        raise document
+    credential.document = document
+    store_published(actor, context, [credential], now=now)
     return credential
 
 
-def _publish(
+def prepare_for_publishing(
+    context: IssuingContext, credentials: list[Credential], *, key: SigningKey, now: datetime
+) -> None:
+    """Dates, status-list slots (one statement for the lot) and the published status, on
+    credentials about to be signed and stored."""
+    # The groups and the key belong to the locked organization: give them that row, so
+    # signing does not read it again for the DID and the achievement id.
+    key.organization = context.organization
+    for credential in credentials:
+        credential.group.organization = context.organization
+        credential.organization = context.organization
+        if not credential.custom_dates:
+            credential.issued_on, credential.valid_until = _dates(credential.group, now, None)
+    slots = allocate_slots(context.organization, len(credentials), now=now)
+    for credential, (status_list, index) in zip(credentials, slots, strict=True):
+        credential.status_list, credential.status_list_index = status_list, index
+        credential.status = Credential.Status.PUBLISHED
+
+
+def sign_all(
+    credentials: list[Credential], *, key: SigningKey, now: datetime
+) -> list[dict | ValidationError]:
+    """Each credential's signed document, or the one-line error laurel.vc refused it with."""
+    outcomes: list[dict | ValidationError] = []
+    for document in signed_documents(credentials, key=key, now=now):
+        if isinstance(document, VCError):
+            document = ValidationError(f"The credential could not be signed: {document}")
+        outcomes.append(document)
+    return outcomes
+
+
+def store_published(
     actor: Actor,
     context: IssuingContext,
-    credential: Credential,
+    credentials: list[Credential],
     *,
-    key: SigningKey,
     now: datetime,
-    issued: dict | None = None,
+    issued: list[dict] | None = None,
 ) -> None:
-    """Sign and store `credential`; `issued` (the issue's audit data) when it is not
-    stored yet, being issued and published at once."""
-    # The group and the key belong to the locked organization: give them that row, so
-    # signing does not read it again for the DID and the achievement id.
-    credential.group.organization = context.organization
-    key.organization = context.organization
-    if not credential.custom_dates:
-        credential.issued_on, credential.valid_until = _dates(credential.group, now, None)
-    _retire_superseded(actor, context, credential, now=now)
-    credential.status_list, credential.status_list_index = allocate_slot(
-        context.organization, now=now
-    )
-    credential.status = Credential.Status.PUBLISHED
-    credential.document = _sign(credential, key=key, now=now)
-    credential.save()
-    published = {
-        "status_list": credential.status_list.list_id,
-        "index": credential.status_list_index,
-    }
-    events = [("credential.published", credential, published)]
+    """Store signed credentials: the still-valid ones they renew revoked (superseded),
+    then the credentials (new ones in one INSERT; drafts being published saved), their
+    audit events in one INSERT, and their emails queued. `issued` (the issue's audit data,
+    one per credential) when they are new, being issued and published at once."""
+    events = _retire_superseded(actor, context, credentials, now=now)
     if issued is not None:
-        events.insert(0, ("credential.issued", credential, issued))
+        Credential.objects.bulk_create(credentials)
+    else:
+        for credential in credentials:
+            credential.save()
+    for position, credential in enumerate(credentials):
+        published = {
+            "status_list": credential.status_list.list_id,
+            "index": credential.status_list_index,
+        }
+        if issued is not None:
+            events.append(("credential.issued", credential, issued[position]))
+        events.append(("credential.published", credential, published))
     _record(actor, context, events)
-    queue_issuance_email(credential=credential)
+    if len(credentials) == 1:
+        queue_issuance_email(credential=credentials[0])
+    else:
+        queue_issuance_emails(credentials, organization=context.organization)
 
 
 def _record(actor: Actor, context: IssuingContext, events: list) -> None:
@@ -363,16 +495,38 @@ def _record(actor: Actor, context: IssuingContext, events: list) -> None:
 
 
 def _retire_superseded(
-    actor: Actor, context: IssuingContext, credential: Credential, *, now: datetime
-) -> None:
-    """A renewal of a still-valid time-bound credential revokes it (reason: superseded)."""
-    if credential.supersedes_id is None:
-        return
-    old = Credential.objects.select_for_update().filter(pk=credential.supersedes_id).first()
-    if old is None:  # deleted since the check (a draft, say): nothing to retire
-        return
-    if old.status == Credential.Status.PUBLISHED and not old.is_expired(now):
-        _revoke(actor, old, reason=rules.SUPERSEDED_REASON, now=now, context=context)
+    actor: Actor, context: IssuingContext, credentials: list[Credential], *, now: datetime
+) -> list:
+    """A renewal of a still-valid time-bound credential revokes it (reason: superseded):
+    for all of `credentials` at once (one locking read, one UPDATE, each status list
+    touched flipped and signed once). Returns the `credential.revoked` events to record."""
+    ids = [credential.supersedes_id for credential in credentials if credential.supersedes_id]
+    if not ids:
+        return []
+    old = [
+        credential
+        for credential in Credential.objects.select_for_update()
+        .filter(pk__in=ids, status=Credential.Status.PUBLISHED)
+        .only(
+            "id", "organization_id", "status", "valid_until", "status_list_id", "status_list_index"
+        )
+        if not credential.is_expired(now)
+    ]  # gone since the check (a deleted draft, say), expired or revoked: nothing to retire
+    if not old:
+        return []
+    reason = rules.SUPERSEDED_REASON
+    Credential.objects.filter(pk__in=[credential.pk for credential in old]).update(
+        status=Credential.Status.REVOKED, revoked_at=now, revocation_reason=reason, updated_at=now
+    )
+    bits: dict[int, list[int]] = {}
+    for credential in old:
+        credential.status, credential.revoked_at = Credential.Status.REVOKED, now
+        credential.revocation_reason = reason
+        if credential.status_list_id is not None:
+            bits.setdefault(credential.status_list_id, []).append(credential.status_list_index)
+    for status_list_id, indexes in bits.items():
+        set_bits(StatusList(pk=status_list_id), indexes, True, now=now)
+    return [("credential.revoked", credential, {"reason": reason}) for credential in old]
 
 
 # --- revoke, resend --------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from laurel.mail.models import EmailDelivery
 from laurel.mail.tasks import send_email
-from laurel.tasks import enqueue_on_commit
+from laurel.tasks import enqueue_many_on_commit, enqueue_on_commit
 
 
 def credential_page_url(credential) -> str:
@@ -61,6 +61,31 @@ def queue_issuance_email(
     )
     _enqueue_send(delivery.id)
     return delivery
+
+
+@transaction.atomic(savepoint=False)
+def queue_issuance_emails(credentials, *, organization) -> list[EmailDelivery]:
+    """`queue_issuance_email` for many credentials of `organization` (a bulk batch): the
+    deliveries in one INSERT, their send tasks in another."""
+    if not organization.emails_enabled or not credentials:
+        return []
+    deliveries = []
+    for credential in credentials:
+        subject, text, html = render_issuance_email(credential=credential)
+        deliveries.append(
+            EmailDelivery(
+                organization=organization,
+                credential=credential,
+                kind=EmailDelivery.Kind.ISSUANCE,
+                to_email=credential.recipient_email,
+                subject=subject,
+                body_text=text,
+                body_html=html,
+            )
+        )
+    deliveries = EmailDelivery.objects.bulk_create(deliveries)
+    enqueue_many_on_commit(send_email, [(delivery.id,) for delivery in deliveries])
+    return deliveries
 
 
 def requeue_stalled_deliveries(*, older_than: timedelta | None = None) -> int:
