@@ -76,13 +76,21 @@ def _converters(model: type[models.Model], connection) -> dict[str, tuple[object
     return known[model]
 
 
-def insert(objects: Sequence[models.Model], *, using: str = "default") -> None:
+INSERT_PARAMETERS = 30_000  # SQLite allows 32,766 parameters a statement
+
+
+def insert(
+    objects: Sequence[models.Model], *, using: str = "default", returning: bool = False
+) -> None:
     """INSERT unsaved instances of one model in one statement, reading nothing back: for
-    rows whose database-made id nobody needs (the ORM's bulk_create asks for the ids).
+    rows whose database-made id nobody needs (the ORM's bulk_create asks for the ids),
+    or, with `returning`, reading back only the ids the database made (RETURNING, in the
+    order of the rows, as bulk_create relies on too). About three times quicker than
+    bulk_create for a bulk batch's rows, whose cost is Python's, not the database's.
 
     Values go through each field's pre_save and get_db_prep_save, as in Model.save();
-    an AutoField left empty is left to the database, and stays None on the instance (so
-    such an instance is written once: do not save it again).
+    an AutoField left empty is left to the database, and stays None on the instance
+    unless `returning` (so such an instance is written once: do not save it again).
     """
     if not objects:
         return
@@ -97,18 +105,29 @@ def insert(objects: Sequence[models.Model], *, using: str = "default") -> None:
     ]
     quote = connection.ops.quote_name
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    params = [
-        field.get_db_prep_save(field.pre_save(obj, add=True), connection)
-        for obj in objects
-        for field in fields
-    ]
+    pk = model._meta.pk
+    made = returning and pk not in fields
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} "
+        f"({', '.join(quote(field.column) for field in fields)}) VALUES "
+    )
+    step = max(INSERT_PARAMETERS // len(fields), 1)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(model._meta.db_table)} "
-            f"({', '.join(quote(field.column) for field in fields)}) "
-            f"VALUES {', '.join([row] * len(objects))}",
-            params,
-        )
+        for start in range(0, len(objects), step):
+            some = objects[start : start + step]
+            cursor.execute(
+                sql
+                + ", ".join([row] * len(some))
+                + (f" RETURNING {quote(pk.column)}" if made else ""),
+                [
+                    field.get_db_prep_save(field.pre_save(obj, add=True), connection)
+                    for obj in some
+                    for field in fields
+                ],
+            )
+            if made:
+                for obj, (value,) in zip(some, cursor.fetchall(), strict=True):
+                    setattr(obj, pk.attname, value)
     for obj in objects:
         obj._state.adding = False
         obj._state.db = using

@@ -47,10 +47,12 @@ def enqueue_many_on_commit(task: Task, calls: Sequence[tuple]) -> None:
     from django_tasks_db.compat import normalize_json
     from django_tasks_db.models import DBTaskResult, get_date_max
 
+    from laurel import rows
+
     backend = task.get_backend()
     backend.validate_task(task)
     run_after = task.run_after or get_date_max()
-    DBTaskResult.objects.bulk_create(
+    rows.insert(
         [
             DBTaskResult(
                 id=backend._get_id(),

@@ -18,7 +18,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -126,7 +126,7 @@ def _process_batch(chunk: BulkChunk) -> bool:
             mine.save(update_fields=["status", "heartbeat_at"])
             return False
         succeeded, failed = _issue_rows(job, rows, now=now)
-        BulkRow.objects.bulk_update(rows, ["outcome", "error_code", "reason", "credential"])
+        _record_outcomes(rows)
         mine.last_row_done = rows[-1].row_number
         mine.heartbeat_at = now
         mine.save(update_fields=["last_row_done", "heartbeat_at"])
@@ -181,6 +181,39 @@ def _issue_rows(job: BulkJob, rows: list[BulkRow], *, now: datetime) -> tuple[in
             row.outcome, row.credential = BulkRow.Outcome.ISSUED, outcome
             succeeded += 1
     return succeeded, failed
+
+
+def _record_outcomes(rows: list[BulkRow]) -> None:
+    """Write the batch's outcomes: the issued rows in one UPDATE (each its credential, by
+    a CASE on the row id), the failed ones in one UPDATE per distinct reason. Hand-written:
+    `bulk_update` spends more time building its CASE expressions than the batch spends
+    signing (1.4 s of 4.4 s for 1,000 rows, profiled)."""
+    table = connection.ops.quote_name(BulkRow._meta.db_table)
+    issued = [row for row in rows if row.outcome == BulkRow.Outcome.ISSUED]
+    failed: dict[tuple[str, str, str], list[int]] = {}
+    for row in rows:
+        if row.outcome != BulkRow.Outcome.ISSUED:
+            failed.setdefault((row.outcome, row.error_code, row.reason), []).append(row.pk)
+    with connection.cursor() as cursor:
+        if issued:
+            cases = " ".join(["WHEN %s THEN %s"] * len(issued))
+            marks = ", ".join(["%s"] * len(issued))
+            cursor.execute(
+                f"UPDATE {table} SET outcome = %s, credential_id = CASE id {cases} END "
+                f"WHERE id IN ({marks})",
+                [
+                    BulkRow.Outcome.ISSUED,
+                    *(value for row in issued for value in (row.pk, row.credential_id)),
+                    *(row.pk for row in issued),
+                ],
+            )
+        for (outcome, code, reason), ids in failed.items():
+            marks = ", ".join(["%s"] * len(ids))
+            cursor.execute(
+                f"UPDATE {table} SET outcome = %s, error_code = %s, reason = %s "
+                f"WHERE id IN ({marks})",
+                [outcome, code, reason, *ids],
+            )
 
 
 def _cancel_chunk(chunk: BulkChunk) -> None:

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from laurel import rows as db_rows
 from laurel.credentials import rules, validation
 from laurel.credentials.issue_reads import IssuingContext, lock_for_issuing
 from laurel.credentials.models import Credential, CredentialGroup, StatusList
@@ -268,7 +269,7 @@ def store_drafts(
     actor: Actor, context: IssuingContext, credentials: list[Credential], issued: list[dict]
 ) -> None:
     """Store new drafts and their `credential.issued` events."""
-    Credential.objects.bulk_create(credentials)
+    db_rows.insert(credentials)
     _record(
         actor,
         context,
@@ -467,7 +468,7 @@ def store_published(
     one per credential) when they are new, being issued and published at once."""
     events = _retire_superseded(actor, context, credentials, now=now)
     if issued is not None:
-        Credential.objects.bulk_create(credentials)
+        db_rows.insert(credentials)
     else:
         for credential in credentials:
             credential.save()
