@@ -264,6 +264,11 @@ LAUREL_API_RATE_LIMIT_STORE = _env_choice(
 # Behind a load balancer, the client IP is the first X-Forwarded-For address.
 LAUREL_API_TRUST_X_FORWARDED_FOR = _env_bool("LAUREL_API_TRUST_X_FORWARDED_FOR", False)
 LAUREL_API_MAX_BODY_BYTES = _env_number("LAUREL_API_MAX_BODY_BYTES", 1024 * 1024, minimum=0)
+# POST /api/v1/bulk-jobs and /bulk-jobs/validate alone take more: a JSON list of 10,000
+# recipients with custom fields runs to a few MiB (the rows' own limits still hold).
+LAUREL_API_BULK_MAX_BODY_BYTES = _env_number(
+    "LAUREL_API_BULK_MAX_BODY_BYTES", 16 * 1024 * 1024, minimum=0
+)
 LAUREL_API_IDEMPOTENCY_TTL_HOURS = 24
 LAUREL_WEBHOOK_TIMEOUT_SECONDS = _env_number("LAUREL_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=0)
 LAUREL_WEBHOOK_MAX_ATTEMPTS = _env_number("LAUREL_WEBHOOK_MAX_ATTEMPTS", 8, minimum=0)
