@@ -31,7 +31,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from laurel.credentials import rules, services
+from laurel.credentials import rules, services, signing
 from laurel.credentials.issue_reads import lock_for_issuing, recipients_credentials
 from laurel.credentials.models import Credential
 from laurel.credentials.rules import PriorCredential
@@ -58,11 +58,25 @@ def issue_many(
     valid_until: datetime | None = None,
     privacy: str | None = None,
     now: datetime | None = None,
+    slots: list | None = None,
 ) -> list[Credential | DomainError]:
-    """One outcome per row, in order: the credential issued, or why it was refused."""
+    """One outcome per row, in order: the credential issued, or why it was refused.
+
+    `slots`, status-list slots reserved ahead (`status_lists.reserved_slots`, one per row),
+    let the batch build and sign its credentials *before* it takes the organization's
+    lock, so that workers sharing a job sign at the same time and queue only for the
+    writes; what was signed is kept only if the organization, its key and the group read
+    under the lock are what it was signed with (else it is all done again under the lock).
+    Without them the slots are taken under the lock, in one statement.
+    """
     now = now or timezone.now()
     if not rows:
         return []
+    ahead = None
+    if slots is not None and not draft and len(slots) == len(rows):
+        ahead = _sign_ahead(
+            actor, group_key, rows, draft, issued_on, valid_until, privacy, now, slots
+        )
     context = lock_for_issuing(actor.organization, group_key=group_key)
     try:
         key = services.require_issuing_prerequisites(actor, context, "issue")
@@ -71,6 +85,8 @@ def issue_many(
     except DomainError as error:  # refused for every row, as each issue would be
         return [error] * len(rows)
     group = context.group
+    if ahead is not None and ahead.signed_with != _signing_inputs(context):
+        ahead = None  # the key, the organization or the group changed meanwhile
     try:
         options: services.IssueOptions | DomainError = services.issue_options(
             group, privacy=privacy, issued_on=issued_on, valid_until=valid_until, draft=draft
@@ -101,17 +117,26 @@ def issue_many(
     admitted: list[tuple[int, Credential, rules.RecipientCheck]] = []
     for position, row in enumerate(rows):
         try:
-            credential, check = services.new_credential(
-                context,
-                recipient_name=row.name,
-                recipient_email=row.email,
-                custom_attributes=row.custom_attributes,
-                evidence_url="",
-                options=batch_options,
-                check_for=check_for,
-                count=quota.count,
-                now=now,
-            )
+            if ahead is not None:
+                credential = ahead.built[position]
+                if isinstance(credential, DomainError):
+                    raise credential
+                credential.organization, credential.group = context.organization, group
+                check = services.admit_credential(
+                    credential, check_for=check_for, count=quota.count
+                )
+            else:
+                credential, check = services.new_credential(
+                    context,
+                    recipient_name=row.name,
+                    recipient_email=row.email,
+                    custom_attributes=row.custom_attributes,
+                    evidence_url="",
+                    options=batch_options,
+                    check_for=check_for,
+                    count=quota.count,
+                    now=now,
+                )
         except DomainError as error:
             outcomes.append(error)
             continue
@@ -124,10 +149,20 @@ def issue_many(
     if credentials and draft:
         services.store_drafts(actor, context, credentials, issued)
     elif credentials:
-        services.prepare_for_publishing(context, credentials, key=key, now=now)
+        if ahead is not None:
+            documents = [ahead.documents[position] for position, _, _ in admitted]
+        else:
+            services.prepare_for_publishing(
+                context,
+                credentials,
+                key=key,
+                now=now,
+                slots=None if slots is None else [slots[position] for position, _, _ in admitted],
+            )
+            documents = services.sign_all(credentials, key=key, now=now)
         signed, signed_issued = [], []
         for (position, credential, _), data, document in zip(
-            admitted, issued, services.sign_all(credentials, key=key, now=now), strict=True
+            admitted, issued, documents, strict=True
         ):
             if isinstance(document, DomainError):
                 outcomes[position] = document
@@ -145,6 +180,77 @@ def issue_many(
         if id(credential) in stored:
             outcomes[position] = credential
     return outcomes  # type: ignore[return-value]
+
+
+@dataclass
+class _SignedAhead:
+    signed_with: tuple  # _signing_inputs of the context it was signed with
+    built: list  # per row: the Credential (dates, slot, status set), or its DomainError
+    documents: list  # per row: the signed document or its error (None for a refused row)
+
+
+def _signing_inputs(context) -> tuple:
+    """Everything of the context a signed credential depends on."""
+    organization, key, group = context.organization, context.signing_key, context.group
+    return (
+        organization.pk,
+        organization.status,
+        signing.issuer_profile(organization),
+        key.pk if key else None,
+        key.verification_method if key else None,
+        key.private_key_encrypted if key else None,
+        group.pk if group else None,
+        signing.achievement(group) if group else None,
+        (group.expiry_unit, group.expiry_amount, group.default_privacy) if group else None,
+        tuple(group.custom_fields or ()) if group else None,
+    )
+
+
+def _sign_ahead(actor, group_key, rows, draft, issued_on, valid_until, privacy, now, slots):
+    """Build and sign every row's credential with what is read without the lock, in the
+    reserved `slots` (row i in slot i); None when there is nothing to sign with (the
+    locked path then says why)."""
+    context = lock_for_issuing(actor.organization, group_key=group_key, lock=False)
+    key, group = context.signing_key, context.group
+    if key is None or group is None:
+        return None
+    try:
+        options = services.issue_options(
+            group, privacy=privacy, issued_on=issued_on, valid_until=valid_until, draft=draft
+        )
+    except DomainError:
+        return None
+    built: list = []
+    for row in rows:
+        try:
+            built.append(
+                services.build_new_credential(
+                    context,
+                    recipient_name=row.name,
+                    recipient_email=row.email,
+                    custom_attributes=row.custom_attributes,
+                    evidence_url="",
+                    options=options,
+                    now=now,
+                )
+            )
+        except DomainError as error:
+            built.append(error)
+    good = [
+        (i, credential) for i, credential in enumerate(built) if isinstance(credential, Credential)
+    ]
+    services.prepare_for_publishing(
+        context,
+        [credential for _, credential in good],
+        key=key,
+        now=now,
+        slots=[slots[i] for i, _ in good],
+    )
+    documents: list = [None] * len(rows)
+    signed = services.sign_all([credential for _, credential in good], key=key, now=now)
+    for (i, _), document in zip(good, signed, strict=True):
+        documents[i] = document
+    return _SignedAhead(_signing_inputs(context), built, documents)
 
 
 def _normalized(email) -> str:

@@ -89,7 +89,9 @@ class IssuingContext:
     webhooks_listen: bool
 
 
-def lock_for_issuing(organization: Organization, *, group_key: str | None = None) -> IssuingContext:
+def lock_for_issuing(
+    organization: Organization, *, group_key: str | None = None, lock: bool = True
+) -> IssuingContext:
     """Lock the organization row for this transaction (issues of one organization go one at
     a time), then read the IssuingContext.
 
@@ -100,11 +102,14 @@ def lock_for_issuing(organization: Organization, *, group_key: str | None = None
     statement that waited for the lock still reads the other tables as they were when it
     started, so an issue queued behind a key rotation would otherwise sign with the key
     the rotation just retired (tests/domain/test_concurrent_issue.py).
+
+    `lock=False` reads the same without locking: what a bulk batch signs with ahead of
+    the lock, to compare with what it reads once it holds it (credentials/batch.py).
     """
     if not isinstance(group_key, str) or "\x00" in group_key:
         group_key = None  # no group has it (and a NUL would not reach PostgreSQL)
     with connection.cursor() as cursor:
-        cursor.execute(_lock_sql(connection.vendor), [organization.pk])
+        cursor.execute(_lock_sql(connection.vendor, lock), [organization.pk])
         row = cursor.fetchone()
         if row is None:
             raise Organization.DoesNotExist(f"Organization {organization.pk} does not exist.")
@@ -125,8 +130,8 @@ def lock_for_issuing(organization: Organization, *, group_key: str | None = None
 
 
 @functools.cache
-def _lock_sql(vendor: str) -> str:
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+def _lock_sql(vendor: str, lock: bool = True) -> str:
+    lock = " FOR UPDATE" if lock and connection.features.has_select_for_update else ""
     table = connection.ops.quote_name(Organization._meta.db_table)
     return f"SELECT {rows.columns(Organization, 'o')} FROM {table} o WHERE o.id = %s{lock}"
 

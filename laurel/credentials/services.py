@@ -161,6 +161,58 @@ def issue_options(
     return IssueOptions(chosen_privacy, custom_issued_on, custom_valid_until, bool(draft))
 
 
+def build_new_credential(
+    context: IssuingContext,
+    *,
+    recipient_name: str,
+    recipient_email: str,
+    custom_attributes: dict | None,
+    evidence_url: str | None,
+    options: IssueOptions | Callable[[], IssueOptions],
+    now: datetime,
+) -> Credential:
+    """The first half of the issue rule, which reads nothing: the row's fields validated,
+    then the options (a callable: validated once for a batch, after the row's own fields
+    as a single issue does), then the unsaved Credential (nothing superseded yet)."""
+    group = context.group
+    name, email = validation.recipient(recipient_name, recipient_email)
+    attributes = validation.custom_attributes(group, custom_attributes)
+    evidence = validation.url(evidence_url, field="evidence_url")
+    if callable(options):
+        options = options()
+    start, end = _dates(group, options.issued_on or now, options.valid_until)
+    return Credential(
+        organization=context.organization,
+        group=group,
+        recipient_name=name,
+        recipient_email=email,
+        recipient_email_normalized=rules.normalize_email(email),
+        issued_on=start,
+        valid_until=end,
+        custom_dates=options.issued_on is not None or options.valid_until is not None,
+        privacy=options.privacy,
+        evidence_url=evidence,
+        custom_attributes=attributes,
+    )
+
+
+def admit_credential(
+    credential: Credential,
+    *,
+    check_for: Callable[[str], rules.RecipientCheck],
+    count: Callable[[str], object],
+) -> rules.RecipientCheck:
+    """The second half, with the organization locked: `admit` (the recipient check from
+    `check_for(email)`, then `count(email normalized)` against the quota), and what the
+    new credential supersedes."""
+    check = admit(
+        check_for(credential.recipient_email),
+        lambda: count(credential.recipient_email_normalized),
+    )
+    credential.supersedes_id = check.supersedes_id
+    return check
+
+
 def new_credential(
     context: IssuingContext,
     *,
@@ -173,35 +225,19 @@ def new_credential(
     count: Callable[[str], object],
     now: datetime,
 ) -> tuple[Credential, rules.RecipientCheck]:
-    """The issue rule for one recipient, for `issue` and `issue_many` alike: the row's
-    fields validated, then the options (a callable: validated once for a batch, after the
-    row's own fields as a single issue does), then `admit` (recipient check, quota), then
-    the unsaved Credential. `check_for(email)` gives the recipient check, `count(email
-    normalized)` counts against the quota: the single issue's own reads or the batch's."""
-    group = context.group
-    name, email = validation.recipient(recipient_name, recipient_email)
-    attributes = validation.custom_attributes(group, custom_attributes)
-    evidence = validation.url(evidence_url, field="evidence_url")
-    if callable(options):
-        options = options()
-    normalized = rules.normalize_email(email)
-    check = admit(check_for(email), lambda: count(normalized))
-    start, end = _dates(group, options.issued_on or now, options.valid_until)
-    credential = Credential(
-        organization=context.organization,
-        group=group,
-        recipient_name=name,
-        recipient_email=email,
-        recipient_email_normalized=normalized,
-        issued_on=start,
-        valid_until=end,
-        custom_dates=options.issued_on is not None or options.valid_until is not None,
-        privacy=options.privacy,
-        evidence_url=evidence,
-        custom_attributes=attributes,
-        supersedes_id=check.supersedes_id,
+    """The issue rule for one recipient, for `issue` and `issue_many` alike:
+    `build_new_credential`, then `admit_credential`. `check_for` and `count` are the single
+    issue's own reads or the batch's."""
+    credential = build_new_credential(
+        context,
+        recipient_name=recipient_name,
+        recipient_email=recipient_email,
+        custom_attributes=custom_attributes,
+        evidence_url=evidence_url,
+        options=options,
+        now=now,
     )
-    return credential, check
+    return credential, admit_credential(credential, check_for=check_for, count=count)
 
 
 def issued_data(check: rules.RecipientCheck, draft: bool) -> dict:
@@ -424,10 +460,16 @@ def publish(*, actor: Actor, credential_id: str, now: datetime | None = None) ->
 
 
 def prepare_for_publishing(
-    context: IssuingContext, credentials: list[Credential], *, key: SigningKey, now: datetime
+    context: IssuingContext,
+    credentials: list[Credential],
+    *,
+    key: SigningKey,
+    now: datetime,
+    slots: list | None = None,
 ) -> None:
-    """Dates, status-list slots (one statement for the lot) and the published status, on
-    credentials about to be signed and stored."""
+    """Dates, status-list slots (one statement for the lot, unless reserved `slots` are
+    given, one per credential) and the published status, on credentials about to be
+    signed and stored."""
     # The groups and the key belong to the locked organization: give them that row, so
     # signing does not read it again for the DID and the achievement id.
     key.organization = context.organization
@@ -436,7 +478,8 @@ def prepare_for_publishing(
         credential.organization = context.organization
         if not credential.custom_dates:
             credential.issued_on, credential.valid_until = _dates(credential.group, now, None)
-    slots = allocate_slots(context.organization, len(credentials), now=now)
+    if slots is None:
+        slots = allocate_slots(context.organization, len(credentials), now=now)
     for credential, (status_list, index) in zip(credentials, slots, strict=True):
         credential.status_list, credential.status_list_index = status_list, index
         credential.status = Credential.Status.PUBLISHED

@@ -30,11 +30,67 @@ def allocate_slots(
     on Credential is the last line of defence), and each index is the list's
     scattered_index of its position: random-looking, never repeated.
     """
+    slots: list[tuple[StatusList, int]] = []
+    for status_list, first, taken in _take(organization, count, now=now):
+        slots += _slots(status_list, first, taken)
+    return slots
+
+
+def reserve_slots(
+    organization: Organization, count: int, *, now: datetime | None = None
+) -> list[list[int]]:
+    """Take `count` slots as `allocate_slots` does, for later: [[status list id, first
+    position, how many], ...], to keep (a bulk chunk keeps its own) and hand out with
+    `reserved_slots`. A slot reserved and never used stays a 0 bit nobody points at."""
+    return [
+        [status_list.pk, first, taken]
+        for status_list, first, taken in _take(organization, count, now=now)
+    ]
+
+
+def reserved_slots(
+    organization: Organization, ranges: list[list[int]], *, skip: int, take: int
+) -> list[tuple[StatusList, int]] | None:
+    """Slots `skip` to `skip + take` of reserved `ranges` (one query for their lists);
+    None when the ranges hold fewer."""
+    lists = {
+        status_list.pk: status_list
+        for status_list in StatusList.objects.filter(
+            organization=organization, pk__in={pk for pk, _, _ in ranges}
+        )
+    }
+    slots: list[tuple[StatusList, int]] = []
+    for pk, first, count in ranges:
+        if skip >= count:
+            skip -= count
+            continue
+        if pk not in lists:
+            return None
+        lists[pk].organization = organization
+        wanted = min(count - skip, take - len(slots))
+        slots += _slots(lists[pk], first + skip, wanted)
+        skip = 0
+        if len(slots) == take:
+            return slots
+    return slots if len(slots) == take else None
+
+
+def _slots(status_list: StatusList, first: int, count: int) -> list[tuple[StatusList, int]]:
     from laurel.vc.status_list import scattered_index
 
-    slots: list[tuple[StatusList, int]] = []
-    while len(slots) < count:
-        wanted = count - len(slots)
+    key = status_list.index_key.encode("ascii")
+    return [
+        (status_list, scattered_index(position, length=status_list.length, key=key))
+        for position in range(first, first + count)
+    ]
+
+
+def _take(organization: Organization, count: int, *, now) -> list[tuple[StatusList, int, int]]:
+    """Count `count` more slots taken: [(list, first position, how many)]."""
+    taken_so_far = 0
+    ranges = []
+    while taken_so_far < count:
+        wanted = count - taken_so_far
         status_list = _take_next_position(organization, wanted)
         taken = wanted
         if status_list is None and wanted > 1:  # less room than asked: one at a time
@@ -42,12 +98,13 @@ def allocate_slots(
         if status_list is None:
             _create_list(organization, now=now)
             continue
-        key = status_list.index_key.encode("ascii")
-        for position in range(status_list.next_index - taken, status_list.next_index):
-            slots.append(
-                (status_list, scattered_index(position, length=status_list.length, key=key))
-            )
-    return slots
+        first = status_list.next_index - taken
+        if ranges and ranges[-1][0].pk == status_list.pk and ranges[-1][1] + ranges[-1][2] == first:
+            ranges[-1] = (ranges[-1][0], ranges[-1][1], ranges[-1][2] + taken)
+        else:
+            ranges.append((status_list, first, taken))
+        taken_so_far += taken
+    return ranges
 
 
 _TAKEN_FIELDS = ("id", "organization_id", "list_id", "purpose", "length", "next_index", "index_key")
