@@ -509,7 +509,7 @@ def store_published(
     then the credentials (new ones in one INSERT; drafts being published saved), their
     audit events in one INSERT, and their emails queued. `issued` (the issue's audit data,
     one per credential) when they are new, being issued and published at once."""
-    events = _retire_superseded(actor, context, credentials, now=now)
+    events, revoked_here = _retire_superseded(actor, context, credentials, now=now)
     if issued is not None:
         db_rows.insert(credentials)
     else:
@@ -523,7 +523,7 @@ def store_published(
         if issued is not None:
             events.append(("credential.issued", credential, issued[position]))
         events.append(("credential.published", credential, published))
-    _record(actor, context, events)
+    _record(actor, context, events + revoked_here)
     if len(credentials) == 1:
         queue_issuance_email(credential=credentials[0])
     else:
@@ -540,37 +540,57 @@ def _record(actor: Actor, context: IssuingContext, events: list) -> None:
 
 def _retire_superseded(
     actor: Actor, context: IssuingContext, credentials: list[Credential], *, now: datetime
-) -> list:
+) -> tuple[list, list]:
     """A renewal of a still-valid time-bound credential revokes it (reason: superseded):
     for all of `credentials` at once (one locking read, one UPDATE, each status list
-    touched flipped and signed once). Returns the `credential.revoked` events to record."""
-    ids = [credential.supersedes_id for credential in credentials if credential.supersedes_id]
-    if not ids:
-        return []
-    old = [
-        credential
-        for credential in Credential.objects.select_for_update()
-        .filter(pk__in=ids, status=Credential.Status.PUBLISHED)
-        .only(
-            "id", "organization_id", "status", "valid_until", "status_list_id", "status_list_index"
-        )
-        if not credential.is_expired(now)
-    ]  # gone since the check (a deleted draft, say), expired or revoked: nothing to retire
-    if not old:
-        return []
+    touched flipped and signed once). What a batch renews among its own credentials (an
+    email twice in it) is revoked before it is stored. Returns the `credential.revoked`
+    events to record before the batch's own, and after them."""
     reason = rules.SUPERSEDED_REASON
-    Credential.objects.filter(pk__in=[credential.pk for credential in old]).update(
-        status=Credential.Status.REVOKED, revoked_at=now, revocation_reason=reason, updated_at=now
-    )
+    ours = {credential.pk: credential for credential in credentials}
+    ids = [c.supersedes_id for c in credentials if c.supersedes_id and c.supersedes_id not in ours]
+    old: list[Credential] = []
+    if ids:
+        old = [
+            credential
+            for credential in Credential.objects.select_for_update()
+            .filter(pk__in=ids, status=Credential.Status.PUBLISHED)
+            .only(
+                "id",
+                "organization_id",
+                "status",
+                "valid_until",
+                "status_list_id",
+                "status_list_index",
+            )
+            if not credential.is_expired(now)
+        ]  # gone since the check (a deleted draft, say), expired or revoked: nothing to retire
+    if old:
+        Credential.objects.filter(pk__in=[credential.pk for credential in old]).update(
+            status=Credential.Status.REVOKED,
+            revoked_at=now,
+            revocation_reason=reason,
+            updated_at=now,
+        )
+    renewed_here = [
+        ours[c.supersedes_id]
+        for c in credentials
+        if c.supersedes_id in ours
+        and ours[c.supersedes_id].status == Credential.Status.PUBLISHED
+        and not ours[c.supersedes_id].is_expired(now)
+    ]
     bits: dict[int, list[int]] = {}
-    for credential in old:
+    for credential in old + renewed_here:
         credential.status, credential.revoked_at = Credential.Status.REVOKED, now
         credential.revocation_reason = reason
         if credential.status_list_id is not None:
             bits.setdefault(credential.status_list_id, []).append(credential.status_list_index)
     for status_list_id, indexes in bits.items():
         set_bits(StatusList(pk=status_list_id), indexes, True, now=now)
-    return [("credential.revoked", credential, {"reason": reason}) for credential in old]
+    return (
+        [("credential.revoked", credential, {"reason": reason}) for credential in old],
+        [("credential.revoked", credential, {"reason": reason}) for credential in renewed_here],
+    )
 
 
 # --- revoke, resend --------------------------------------------------------------------
