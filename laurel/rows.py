@@ -131,3 +131,64 @@ def insert(
     for obj in objects:
         obj._state.adding = False
         obj._state.db = using
+
+
+def insert_values(
+    model: type[models.Model],
+    values: Sequence[dict],
+    *,
+    returning: bool = False,
+    ignore_conflicts: bool = False,
+    using: str = "default",
+) -> list | None:
+    """`insert` for rows given as {field name: value} rather than instances (building a
+    model instance costs more than writing its row): each missing field takes its
+    default, each value goes through the field's get_db_prep_save (no pre_save: give
+    auto_now fields their time). With `returning`, the ids the database made, in order;
+    with `ignore_conflicts`, a row that would break a unique constraint is left out."""
+    if not values:
+        return [] if returning else None
+    connection = connections[using]
+    pk = model._meta.pk
+    fields = [
+        field
+        for field in model._meta.concrete_fields
+        if not (field.primary_key and field.db_returning and field.name not in values[0])
+    ]
+    defaults = {
+        field.name: field.get_default()
+        for field in fields
+        if field.name not in values[0] and not callable(field.default)
+    }
+    quote = connection.ops.quote_name
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} "
+        f"({', '.join(quote(field.column) for field in fields)}) VALUES "
+    )
+    made = returning and pk not in fields
+    ids: list = []
+    step = max(INSERT_PARAMETERS // len(fields), 1)
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), step):
+            some = values[start : start + step]
+            params = []
+            for value in some:
+                for field in fields:
+                    if field.name in value:
+                        given = value[field.name]
+                    elif field.name in defaults:
+                        given = defaults[field.name]
+                    else:
+                        given = field.get_default()
+                    params.append(field.get_db_prep_save(given, connection))
+            cursor.execute(
+                sql
+                + ", ".join([row] * len(some))
+                + (" ON CONFLICT DO NOTHING" if ignore_conflicts else "")
+                + (f" RETURNING {quote(pk.column)}" if made else ""),
+                params,
+            )
+            if made:
+                ids += [value for (value,) in cursor.fetchall()]
+    return ids if returning else None

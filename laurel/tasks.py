@@ -52,19 +52,22 @@ def enqueue_many_on_commit(task: Task, calls: Sequence[tuple]) -> None:
     backend = task.get_backend()
     backend.validate_task(task)
     run_after = task.run_after or get_date_max()
-    rows.insert(
+    now = timezone.now()
+    rows.insert_values(
+        DBTaskResult,
         [
-            DBTaskResult(
-                id=backend._get_id(),
-                args_kwargs=normalize_json({"args": list(args), "kwargs": {}}),
-                priority=task.priority,
-                task_path=task.module_path,
-                queue_name=task.queue_name,
-                run_after=run_after,
-                backend_name=backend.alias,
-            )
+            {
+                "id": backend._get_id(),
+                "enqueued_at": now,
+                "args_kwargs": normalize_json({"args": list(args), "kwargs": {}}),
+                "priority": task.priority,
+                "task_path": task.module_path,
+                "queue_name": task.queue_name,
+                "run_after": run_after,
+                "backend_name": backend.alias,
+            }
             for args in calls
-        ]
+        ],
     )
 
 

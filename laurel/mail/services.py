@@ -115,32 +115,35 @@ class _IssuanceEmails:
 
 
 @transaction.atomic(savepoint=False)
-def queue_issuance_emails(credentials, *, organization) -> list[EmailDelivery]:
+def queue_issuance_emails(credentials, *, organization) -> list[int]:
     """`queue_issuance_email` for many credentials of `organization` and one group (a bulk
     batch): rendered from one rendering of the templates, the deliveries in one INSERT,
-    their send tasks in another."""
+    their send tasks in another. Returns the deliveries' ids."""
     if not organization.emails_enabled or not credentials:
         return []
     emails = _IssuanceEmails(credentials[0])
+    now = timezone.now()
     deliveries = []
     for credential in credentials:
         if credential.group_id != credentials[0].group_id:
             raise ValueError("queue_issuance_emails takes the credentials of one group")
         subject, text, html = emails.render(credential)
         deliveries.append(
-            EmailDelivery(
-                organization=organization,
-                credential=credential,
-                kind=EmailDelivery.Kind.ISSUANCE,
-                to_email=credential.recipient_email,
-                subject=subject,
-                body_text=text,
-                body_html=html,
-            )
+            {
+                "organization": organization.pk,
+                "credential": credential.pk,
+                "kind": EmailDelivery.Kind.ISSUANCE,
+                "to_email": credential.recipient_email,
+                "subject": subject,
+                "body_text": text,
+                "body_html": html,
+                "created_at": now,
+                "updated_at": now,
+            }
         )
-    rows.insert(deliveries, returning=True)
-    enqueue_many_on_commit(send_email, [(delivery.id,) for delivery in deliveries])
-    return deliveries
+    ids = rows.insert_values(EmailDelivery, deliveries, returning=True)
+    enqueue_many_on_commit(send_email, [(delivery_id,) for delivery_id in ids])
+    return ids
 
 
 def requeue_stalled_deliveries(*, older_than: timedelta | None = None) -> int:

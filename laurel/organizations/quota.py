@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from laurel import rows
 from laurel.organizations.errors import PlanRequired, QuotaExceeded
 from laurel.organizations.models import Organization, QuotaUsage
 from laurel.organizations.rules import plan_has_feature, quota_allows, quota_month
@@ -104,14 +105,15 @@ class QuotaBatch:
         """Write the recipients counted since the last save, in one INSERT."""
         if not self.new:
             return
-        QuotaUsage.objects.bulk_create(
+        rows.insert_values(
+            QuotaUsage,
             [
-                QuotaUsage(
-                    organization=self.organization,
-                    month=self.month,
-                    email_normalized=email,
-                    created_at=self.now,
-                )
+                {
+                    "organization": self.organization.pk,
+                    "month": self.month,
+                    "email_normalized": email,
+                    "created_at": self.now,
+                }
                 for email in self.new
             ],
             ignore_conflicts=True,
