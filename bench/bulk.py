@@ -140,6 +140,27 @@ def insert_existing(env: dict, count: int, group_key: str, emails: list[str]) ->
 WARM_UP = 4.0  # seconds the workers get to start before the job is submitted
 
 
+def explain_prior_read(env: dict, group_key: str, emails: list[str]) -> None:
+    """EXPLAIN ANALYZE of the validation's read of earlier credentials (PostgreSQL), as
+    laurel.credentials.issue_reads.recipients_credentials sends it."""
+    import psycopg
+
+    with psycopg.connect(env["DATABASE_URL"]) as conn:
+        (group_id,) = conn.execute(
+            "SELECT id FROM credentials_credentialgroup WHERE key = %s", [group_key]
+        ).fetchone()
+        plan = conn.execute(
+            "EXPLAIN (ANALYZE, BUFFERS) SELECT recipient_email_normalized, id, status, "
+            "valid_until FROM credentials_credential WHERE group_id = %s AND "
+            "recipient_email_normalized = ANY(%s::varchar[]) ORDER BY created_at DESC, "
+            "issued_on DESC",
+            [group_id, [email.strip().lower() for email in emails]],
+        ).fetchall()
+    lines = [line for (line,) in plan]
+    shown = [line.strip() for line in lines if "Index" in line or "Execution" in line]
+    print("PostgreSQL: the prior-credentials read, EXPLAIN ANALYZE: " + " | ".join(shown))
+
+
 def load() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
@@ -176,6 +197,8 @@ def measure(name: str, env: dict, args, workers: int) -> None:
             f"valid {summary['valid']}, renewals {summary['renewals']}, "
             f"skipped {summary['skipped']}) [load {load()}]"
         )
+        if env.get("DATABASE_URL"):
+            explain_prior_read(env, group_key, [person.email for person in people])
         if args.validation_only:
             return
         # The whole job. The workers are started first and given WARM_UP seconds to load

@@ -192,10 +192,8 @@ def submit(
         )
         if not issuable:
             raise InvalidStatus("No row of this file can be issued.")
-        issuable_set = set(issuable)
-        rows.filter(row_number__in=issuable_set).update(outcome=BulkRow.Outcome.PENDING)
-        rows.exclude(outcome=BulkRow.Outcome.PENDING).update(outcome=BulkRow.Outcome.SKIPPED)
-        skipped = rows.filter(outcome=BulkRow.Outcome.SKIPPED).count()
+        rows.filter(issuable=True).update(outcome=BulkRow.Outcome.PENDING)
+        skipped = rows.filter(issuable=False).update(outcome=BulkRow.Outcome.SKIPPED)
         chunks = [
             issuable[start : start + CHUNK_ROWS] for start in range(0, len(issuable), CHUNK_ROWS)
         ]

@@ -186,8 +186,9 @@ def recipients_credentials(
 ) -> dict[str, list[PriorCredential]]:
     """`recipient_credentials` for many emails at once: for each (normalized) email that has
     any, its credentials of `group`, drafts too, newest first. One SELECT per thousand
-    emails, on the (group, recipient_email_normalized) index: what the bulk review and
-    `issue_many` read instead of one query per row.
+    emails on SQLite, one with an array (`= ANY`) on PostgreSQL, on the (group,
+    recipient_email_normalized) index: what the bulk review and `issue_many` read instead
+    of one query per row.
 
     By group alone: the group is the organization's (the caller scoped it), and with the
     organization in the WHERE clause PostgreSQL may prefer an (organization, …) index and
@@ -196,9 +197,12 @@ def recipients_credentials(
     found: dict[str, list[PriorCredential]] = {}
     unique = list(dict.fromkeys(emails_normalized))
     fields = ("id", "status", "valid_until")
+    if connection.vendor == "postgresql":  # one statement, one array parameter
+        chunks = [[unique]] if unique else []
+    else:  # SQLite: IN lists (its parameters per statement are limited)
+        chunks = [unique[start : start + IN_LIST] for start in range(0, len(unique), IN_LIST)]
     with connection.cursor() as cursor:
-        for start in range(0, len(unique), IN_LIST):
-            chunk = unique[start : start + IN_LIST]
+        for chunk in chunks:
             cursor.execute(_recipients_sql(connection.vendor, len(chunk)), [group.pk, *chunk])
             for email, *values in cursor.fetchall():
                 found.setdefault(email, []).append(
@@ -209,10 +213,13 @@ def recipients_credentials(
 
 @functools.cache
 def _recipients_sql(vendor: str, count: int) -> str:
-    marks = ", ".join(["%s"] * count)
+    if vendor == "postgresql":
+        emails = "= ANY(%s::varchar[])"
+    else:
+        emails = "IN (" + ", ".join(["%s"] * count) + ")"
     return (
         "SELECT recipient_email_normalized, id, status, valid_until "
         f"FROM {connection.ops.quote_name(Credential._meta.db_table)} "
-        f"WHERE group_id = %s AND recipient_email_normalized IN ({marks}) "
+        f"WHERE group_id = %s AND recipient_email_normalized {emails} "
         "ORDER BY created_at DESC, issued_on DESC"
     )
