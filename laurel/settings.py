@@ -199,8 +199,10 @@ TASKS = {
 LAUREL_BULK_MAX_CSV_BYTES = _env_number("LAUREL_BULK_MAX_CSV_BYTES", 1_000_000, minimum=1)
 # How many run_bulk_job tasks a submitted job starts (each claims chunks until none is left).
 LAUREL_BULK_WORKERS_PER_JOB = _env_number("LAUREL_BULK_WORKERS_PER_JOB", 2, minimum=1)
-# Rows issued per transaction, and when a claimed chunk's worker is presumed dead.
-LAUREL_BULK_BATCH_ROWS = _env_number("LAUREL_BULK_BATCH_ROWS", 250, minimum=1)
+# Rows issued per transaction (a chunk, laurel.bulk.services.CHUNK_ROWS, is 500: one batch
+# each, one commit and a dozen statements per 500 credentials), and when a claimed
+# chunk's worker is presumed dead.
+LAUREL_BULK_BATCH_ROWS = _env_number("LAUREL_BULK_BATCH_ROWS", 500, minimum=1)
 LAUREL_BULK_STALE_SECONDS = _env_number("LAUREL_BULK_STALE_SECONDS", 30.0, minimum=0)
 
 # --- Email ----------------------------------------------------------------------------
