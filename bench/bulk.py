@@ -154,14 +154,14 @@ def explain_prior_read(env: dict, group_key: str, emails: list[str]) -> None:
             "SELECT id FROM credentials_credentialgroup WHERE key = %s", [group_key]
         ).fetchone()
         plan = conn.execute(
-            "EXPLAIN (ANALYZE, BUFFERS) SELECT recipient_email_normalized, id, status, "
-            "valid_until FROM credentials_credential WHERE group_id = %s AND "
-            "recipient_email_normalized = ANY(%s::varchar[]) ORDER BY created_at DESC, "
-            "issued_on DESC",
-            [group_id, [email.strip().lower() for email in emails]],
+            "EXPLAIN (ANALYZE, BUFFERS) SELECT c.recipient_email_normalized, c.id, c.status, "
+            "c.valid_until FROM unnest(%s::varchar[]) AS wanted(email) "
+            "JOIN credentials_credential c ON c.recipient_email_normalized = wanted.email "
+            "AND c.group_id = %s ORDER BY c.created_at DESC, c.issued_on DESC",
+            [[email.strip().lower() for email in emails], group_id],
         ).fetchall()
     lines = [line for (line,) in plan]
-    shown = [line.strip() for line in lines if "Index" in line or "Execution" in line]
+    shown = [line.strip() for line in lines if "->" in line or "Execution" in line]
     print("PostgreSQL: the prior-credentials read, EXPLAIN ANALYZE: " + " | ".join(shown))
 
 

@@ -186,7 +186,7 @@ def recipients_credentials(
 ) -> dict[str, list[PriorCredential]]:
     """`recipient_credentials` for many emails at once: for each (normalized) email that has
     any, its credentials of `group`, drafts too, newest first. One SELECT per thousand
-    emails on SQLite, one with an array (`= ANY`) on PostgreSQL, on the (group,
+    emails on SQLite, one joining the unnested array on PostgreSQL, on the (group,
     recipient_email_normalized) index: what the bulk review and `issue_many` read instead
     of one query per row.
 
@@ -203,7 +203,10 @@ def recipients_credentials(
         chunks = [unique[start : start + IN_LIST] for start in range(0, len(unique), IN_LIST)]
     with connection.cursor() as cursor:
         for chunk in chunks:
-            cursor.execute(_recipients_sql(connection.vendor, len(chunk)), [group.pk, *chunk])
+            params = (
+                [chunk[0], group.pk] if connection.vendor == "postgresql" else [group.pk, *chunk]
+            )
+            cursor.execute(_recipients_sql(connection.vendor, len(chunk)), params)
             for email, *values in cursor.fetchall():
                 found.setdefault(email, []).append(
                     PriorCredential(*rows.converted(Credential, fields, values))
@@ -213,13 +216,22 @@ def recipients_credentials(
 
 @functools.cache
 def _recipients_sql(vendor: str, count: int) -> str:
+    table = connection.ops.quote_name(Credential._meta.db_table)
     if vendor == "postgresql":
-        emails = "= ANY(%s::varchar[])"
-    else:
-        emails = "IN (" + ", ".join(["%s"] * count) + ")"
+        # A join on the unnested array rather than `= ANY(array)`: for 10,000 emails
+        # against a group of 1,000,000 credentials the planner reads `= ANY` with a
+        # sequential scan (318 ms, bench/bulk.py's EXPLAIN), the join with an index probe
+        # per email on (group, recipient_email_normalized).
+        return (
+            "SELECT c.recipient_email_normalized, c.id, c.status, c.valid_until "
+            f"FROM unnest(%s::varchar[]) AS wanted(email) JOIN {table} c "
+            "ON c.recipient_email_normalized = wanted.email AND c.group_id = %s "
+            "ORDER BY c.created_at DESC, c.issued_on DESC"
+        )
+    emails = "IN (" + ", ".join(["%s"] * count) + ")"
     return (
         "SELECT recipient_email_normalized, id, status, valid_until "
-        f"FROM {connection.ops.quote_name(Credential._meta.db_table)} "
+        f"FROM {table} "
         f"WHERE group_id = %s AND recipient_email_normalized {emails} "
         "ORDER BY created_at DESC, issued_on DESC"
     )
