@@ -76,13 +76,21 @@ def _converters(model: type[models.Model], connection) -> dict[str, tuple[object
     return known[model]
 
 
-def insert(objects: Sequence[models.Model], *, using: str = "default") -> None:
+INSERT_PARAMETERS = 30_000  # SQLite allows 32,766 parameters a statement
+
+
+def insert(
+    objects: Sequence[models.Model], *, using: str = "default", returning: bool = False
+) -> None:
     """INSERT unsaved instances of one model in one statement, reading nothing back: for
-    rows whose database-made id nobody needs (the ORM's bulk_create asks for the ids).
+    rows whose database-made id nobody needs (the ORM's bulk_create asks for the ids),
+    or, with `returning`, reading back only the ids the database made (RETURNING, in the
+    order of the rows, as bulk_create relies on too). About three times quicker than
+    bulk_create for a bulk batch's rows, whose cost is Python's, not the database's.
 
     Values go through each field's pre_save and get_db_prep_save, as in Model.save();
-    an AutoField left empty is left to the database, and stays None on the instance (so
-    such an instance is written once: do not save it again).
+    an AutoField left empty is left to the database, and stays None on the instance
+    unless `returning` (so such an instance is written once: do not save it again).
     """
     if not objects:
         return
@@ -97,18 +105,90 @@ def insert(objects: Sequence[models.Model], *, using: str = "default") -> None:
     ]
     quote = connection.ops.quote_name
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    params = [
-        field.get_db_prep_save(field.pre_save(obj, add=True), connection)
-        for obj in objects
-        for field in fields
-    ]
+    pk = model._meta.pk
+    made = returning and pk not in fields
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} "
+        f"({', '.join(quote(field.column) for field in fields)}) VALUES "
+    )
+    step = max(INSERT_PARAMETERS // len(fields), 1)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(model._meta.db_table)} "
-            f"({', '.join(quote(field.column) for field in fields)}) "
-            f"VALUES {', '.join([row] * len(objects))}",
-            params,
-        )
+        for start in range(0, len(objects), step):
+            some = objects[start : start + step]
+            cursor.execute(
+                sql
+                + ", ".join([row] * len(some))
+                + (f" RETURNING {quote(pk.column)}" if made else ""),
+                [
+                    field.get_db_prep_save(field.pre_save(obj, add=True), connection)
+                    for obj in some
+                    for field in fields
+                ],
+            )
+            if made:
+                for obj, (value,) in zip(some, cursor.fetchall(), strict=True):
+                    setattr(obj, pk.attname, value)
     for obj in objects:
         obj._state.adding = False
         obj._state.db = using
+
+
+def insert_values(
+    model: type[models.Model],
+    values: Sequence[dict],
+    *,
+    returning: bool = False,
+    ignore_conflicts: bool = False,
+    using: str = "default",
+) -> list | None:
+    """`insert` for rows given as {field name: value} rather than instances (building a
+    model instance costs more than writing its row): each missing field takes its
+    default, each value goes through the field's get_db_prep_save (no pre_save: give
+    auto_now fields their time). With `returning`, the ids the database made, in order;
+    with `ignore_conflicts`, a row that would break a unique constraint is left out."""
+    if not values:
+        return [] if returning else None
+    connection = connections[using]
+    pk = model._meta.pk
+    fields = [
+        field
+        for field in model._meta.concrete_fields
+        if not (field.primary_key and field.db_returning and field.name not in values[0])
+    ]
+    defaults = {
+        field.name: field.get_default()
+        for field in fields
+        if field.name not in values[0] and not callable(field.default)
+    }
+    quote = connection.ops.quote_name
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} "
+        f"({', '.join(quote(field.column) for field in fields)}) VALUES "
+    )
+    made = returning and pk not in fields
+    ids: list = []
+    step = max(INSERT_PARAMETERS // len(fields), 1)
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), step):
+            some = values[start : start + step]
+            params = []
+            for value in some:
+                for field in fields:
+                    if field.name in value:
+                        given = value[field.name]
+                    elif field.name in defaults:
+                        given = defaults[field.name]
+                    else:
+                        given = field.get_default()
+                    params.append(field.get_db_prep_save(given, connection))
+            cursor.execute(
+                sql
+                + ", ".join([row] * len(some))
+                + (" ON CONFLICT DO NOTHING" if ignore_conflicts else "")
+                + (f" RETURNING {quote(pk.column)}" if made else ""),
+                params,
+            )
+            if made:
+                ids += [value for (value,) in cursor.fetchall()]
+    return ids if returning else None

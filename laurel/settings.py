@@ -199,8 +199,10 @@ TASKS = {
 LAUREL_BULK_MAX_CSV_BYTES = _env_number("LAUREL_BULK_MAX_CSV_BYTES", 1_000_000, minimum=1)
 # How many run_bulk_job tasks a submitted job starts (each claims chunks until none is left).
 LAUREL_BULK_WORKERS_PER_JOB = _env_number("LAUREL_BULK_WORKERS_PER_JOB", 2, minimum=1)
-# Rows issued per transaction, and when a claimed chunk's worker is presumed dead.
-LAUREL_BULK_BATCH_ROWS = _env_number("LAUREL_BULK_BATCH_ROWS", 250, minimum=1)
+# Rows issued per transaction (a chunk, laurel.bulk.services.CHUNK_ROWS, is 500: one batch
+# each, one commit and a dozen statements per 500 credentials), and when a claimed
+# chunk's worker is presumed dead.
+LAUREL_BULK_BATCH_ROWS = _env_number("LAUREL_BULK_BATCH_ROWS", 500, minimum=1)
 LAUREL_BULK_STALE_SECONDS = _env_number("LAUREL_BULK_STALE_SECONDS", 30.0, minimum=0)
 
 # --- Email ----------------------------------------------------------------------------
@@ -264,6 +266,11 @@ LAUREL_API_RATE_LIMIT_STORE = _env_choice(
 # Behind a load balancer, the client IP is the first X-Forwarded-For address.
 LAUREL_API_TRUST_X_FORWARDED_FOR = _env_bool("LAUREL_API_TRUST_X_FORWARDED_FOR", False)
 LAUREL_API_MAX_BODY_BYTES = _env_number("LAUREL_API_MAX_BODY_BYTES", 1024 * 1024, minimum=0)
+# POST /api/v1/bulk-jobs and /bulk-jobs/validate alone take more: a JSON list of 10,000
+# recipients with custom fields runs to a few MiB (the rows' own limits still hold).
+LAUREL_API_BULK_MAX_BODY_BYTES = _env_number(
+    "LAUREL_API_BULK_MAX_BODY_BYTES", 16 * 1024 * 1024, minimum=0
+)
 LAUREL_API_IDEMPOTENCY_TTL_HOURS = 24
 LAUREL_WEBHOOK_TIMEOUT_SECONDS = _env_number("LAUREL_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=0)
 LAUREL_WEBHOOK_MAX_ATTEMPTS = _env_number("LAUREL_WEBHOOK_MAX_ATTEMPTS", 8, minimum=0)

@@ -8,6 +8,7 @@ re-enqueues itself with `run_after` set by `retry_delay`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,6 +29,46 @@ def enqueue_on_commit(
         runnable.enqueue(*args, **kwargs)
     else:
         transaction.on_commit(lambda: runnable.enqueue(*args, **kwargs))
+
+
+def enqueue_many_on_commit(task: Task, calls: Sequence[tuple]) -> None:
+    """`enqueue_on_commit(task, *args)` for each args tuple of `calls`, in one INSERT when
+    the backend is django-tasks-db in our database (a bulk job's thousands of emails).
+
+    django-tasks-db has no bulk enqueue of its own (0.13): the rows are made here exactly as
+    its `DatabaseBackend._task_to_db_task` makes one (its id function, normalized
+    arguments, priority, queue, backend name, run_after "never deferred" as its pre_save
+    handler sets it). What is left out is the `task_enqueued` signal, which only logs.
+    """
+    if len(calls) <= 1 or not _rows_in_our_database(task):
+        for args in calls:
+            enqueue_on_commit(task, *args)
+        return
+    from django_tasks_db.compat import normalize_json
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    from laurel import rows
+
+    backend = task.get_backend()
+    backend.validate_task(task)
+    run_after = task.run_after or get_date_max()
+    now = timezone.now()
+    rows.insert_values(
+        DBTaskResult,
+        [
+            {
+                "id": backend._get_id(),
+                "enqueued_at": now,
+                "args_kwargs": normalize_json({"args": list(args), "kwargs": {}}),
+                "priority": task.priority,
+                "task_path": task.module_path,
+                "queue_name": task.queue_name,
+                "run_after": run_after,
+                "backend_name": backend.alias,
+            }
+            for args in calls
+        ],
+    )
 
 
 def _rows_in_our_database(task: Task) -> bool:

@@ -1,24 +1,22 @@
 """The recipient check of single issuance, for a whole file at once.
 
 Each row's state comes from the same pure `rules.recipient_check` the form, the API and
-`issue` use; only the reads are batched: the group's credentials for the file's emails in
-IN lists of a thousand (newest first, as `recipient_check_for` reads them one email at a
-time), and the month's quota figures once. Rows past the quota are `over_quota`.
+`issue` use (through `rules.check_prior`, as `issue_many` does); only the reads are batched:
+the group's credentials for the file's emails in IN lists of a thousand
+(`issue_reads.recipients_credentials`, newest first, as `recipient_check_for` reads them one
+email at a time), and the month's quota figures once. Rows past the quota are `over_quota`.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection
-
-from laurel import rows as db_rows
 from laurel.bulk.rows import CheckedRow
 from laurel.credentials import rules
-from laurel.credentials.models import Credential, CredentialGroup
+from laurel.credentials.issue_reads import recipients_credentials
+from laurel.credentials.models import CredentialGroup
 from laurel.organizations.models import Organization, QuotaUsage
 from laurel.organizations.rules import quota_month
 
@@ -54,40 +52,6 @@ def _chunks(items: Sequence[str], size: int = IN_LIST) -> Iterator[Sequence[str]
         yield items[start : start + size]
 
 
-def prior_credentials(
-    group: CredentialGroup, emails: Sequence[str]
-) -> dict[str, tuple[rules.PriorCredential | None, str | None]]:
-    """For each normalized email: (the latest non-draft credential, the latest draft id)."""
-    found: dict[str, tuple[rules.PriorCredential | None, str | None]] = {}
-    with connection.cursor() as cursor:
-        for chunk in _chunks(list(dict.fromkeys(emails))):
-            # By group alone (the group is the organization's: get_group scoped it), so that
-            # the only index that serves is (group, recipient_email_normalized).
-            cursor.execute(_prior_sql(len(chunk)), [group.pk, *chunk])
-            for email, *values in cursor.fetchall():
-                credential_id, status, valid_until = db_rows.converted(
-                    Credential, ("id", "status", "valid_until"), values
-                )
-                latest, draft = found.get(email, (None, None))
-                if status == Credential.Status.DRAFT:
-                    draft = draft or credential_id
-                elif latest is None:
-                    latest = rules.PriorCredential(credential_id, status, valid_until)
-                found[email] = (latest, draft)
-    return found
-
-
-@functools.cache
-def _prior_sql(count: int) -> str:
-    table = connection.ops.quote_name(Credential._meta.db_table)
-    marks = ", ".join(["%s"] * count)
-    return (
-        f"SELECT recipient_email_normalized, id, status, valid_until FROM {table} "
-        f"WHERE group_id = %s AND recipient_email_normalized IN ({marks}) "
-        "ORDER BY created_at DESC, issued_on DESC"
-    )
-
-
 def quota_figures(
     organization: Organization, emails: Sequence[str], *, now: datetime
 ) -> tuple[int, int, set[str]]:
@@ -109,7 +73,7 @@ def check_recipients(
     then the quota (in row order: the first rows get the month's last places)."""
     checked = list(checked)
     emails = [rules.normalize_email(row.email) for row in checked if row.valid]
-    prior = prior_credentials(group, emails)
+    prior = recipients_credentials(group, emails)
     used, limit, counted = quota_figures(group.organization, emails, now=now)
     statuses = []
     for row in checked:
@@ -117,12 +81,8 @@ def check_recipients(
             statuses.append(RowStatus(row, INVALID, row.reason, False))
             continue
         email = rules.normalize_email(row.email)
-        latest, draft = prior.get(email, (None, None))
-        check = rules.recipient_check(
-            latest=latest,
-            pending_draft_id=draft,
-            allow_duplicates=group.allow_duplicates,
-            now=now,
+        check = rules.check_prior(
+            prior.get(email, ()), allow_duplicates=group.allow_duplicates, now=now
         )
         if check.blocked:
             statuses.append(RowStatus(row, check.state, _blocked_reason(check.state), False))

@@ -138,6 +138,13 @@ class BulkChunk(models.Model):
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_row_done = models.PositiveIntegerField(default=0)
+    # Status-list slots reserved for the chunk's rows when it is first claimed, in a
+    # transaction of their own ([[status list id, first position, how many], ...]), and how
+    # many its committed batches used: a batch then signs before it takes the
+    # organization's lock (credentials/batch.py), and one resumed after a crash uses the
+    # slots the lost batch would have.
+    slots = models.JSONField(default=list, blank=True)
+    slots_used = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["job", "first_row"]

@@ -16,7 +16,7 @@ from laurel.tasks import enqueue_on_commit
 from laurel.webhooks.models import Event
 from laurel.webhooks.services import emit
 
-KIND = "bulk_job"
+KIND = EmailDelivery.Kind.BULK_JOB
 
 
 def job_url(job: BulkJob) -> str:

@@ -14,19 +14,23 @@ The claim itself is a conditional UPDATE on what was read, so it is safe on both
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from laurel.bulk.models import BulkChunk, BulkJob, BulkRow
 from laurel.credentials.batch import IssueRow, issue_many
+from laurel.credentials.status_lists import reserve_slots, reserved_slots
 from laurel.organizations.errors import DomainError, Forbidden
-from laurel.organizations.models import Door, Membership
+from laurel.organizations.models import Door, Membership, Organization
 from laurel.organizations.permissions import Actor
+
+logger = logging.getLogger(__name__)
 
 CLAIMED, PENDING = BulkChunk.Status.CLAIMED, BulkChunk.Status.PENDING
 FINISHED_CHUNKS = (BulkChunk.Status.DONE, BulkChunk.Status.CANCELLED)
@@ -63,7 +67,11 @@ def claim_chunk(job_id: str, *, now: datetime | None = None) -> BulkChunk | None
     """Claim the first chunk that is pending, or held by a worker gone silent."""
     now = now or timezone.now()
     with transaction.atomic():
-        job = BulkJob.objects.filter(pk=job_id).values("status", "cancel_requested_at").first()
+        job = (
+            BulkJob.objects.filter(pk=job_id)
+            .values("status", "cancel_requested_at", "draft", "organization_id")
+            .first()
+        )
         if job is None or job["cancel_requested_at"] is not None:
             return None
         if job["status"] not in (BulkJob.Status.PENDING, BulkJob.Status.PROCESSING):
@@ -86,8 +94,34 @@ def claim_chunk(job_id: str, *, now: datetime | None = None) -> BulkChunk | None
         BulkJob.objects.filter(pk=job_id, status=BulkJob.Status.PENDING).update(
             status=BulkJob.Status.PROCESSING, started_at=now
         )
+        if not job["draft"] and not chunk.slots:
+            chunk.slots = _reserve_slots(chunk, job["organization_id"], now=now)
     chunk.status, chunk.claim_token, chunk.heartbeat_at = CLAIMED, token, now
     return chunk
+
+
+def _reserve_slots(chunk: BulkChunk, organization_id: int, *, now: datetime) -> list:
+    """Status-list slots for the chunk's rows still to issue, kept on the chunk (in the
+    claim's transaction: short, and it holds no organization lock, so the status list is
+    never locked after the organization's by one and before it by another). [] when they
+    cannot be had: the batches then take theirs under the lock."""
+    count = BulkRow.objects.filter(
+        job_id=chunk.job_id,
+        row_number__gt=chunk.last_row_done,
+        row_number__lte=chunk.last_row,
+        outcome=BulkRow.Outcome.PENDING,
+    ).count()
+    if not count:
+        return []
+    organization = Organization.objects.get(pk=organization_id)
+    try:
+        with transaction.atomic():
+            slots = reserve_slots(organization, count, now=now)
+            BulkChunk.objects.filter(pk=chunk.pk).update(slots=slots, slots_used=0)
+    except DatabaseError:
+        logger.exception("Reserving status-list slots for bulk chunk %s failed", chunk.pk)
+        return []
+    return slots
 
 
 def process_chunk(chunk: BulkChunk) -> None:
@@ -107,7 +141,9 @@ def _process_batch(chunk: BulkChunk) -> bool:
         )
         if mine is None:
             return False  # taken over (we were presumed dead) or finished by another
-        job = BulkJob.objects.select_related("group", "created_by", "api_key").get(pk=chunk.job_id)
+        job = BulkJob.objects.select_related("organization", "group", "created_by", "api_key").get(
+            pk=chunk.job_id
+        )
         if job.cancel_requested_at is not None:
             _cancel_chunk(mine)
             settle_cancelled(job.pk, now=now)
@@ -125,11 +161,17 @@ def _process_batch(chunk: BulkChunk) -> bool:
             mine.heartbeat_at = now
             mine.save(update_fields=["status", "heartbeat_at"])
             return False
-        succeeded, failed = _issue_rows(job, rows, now=now)
-        BulkRow.objects.bulk_update(rows, ["outcome", "error_code", "reason", "credential"])
+        slots = None
+        if mine.slots and not job.draft:
+            slots = reserved_slots(
+                job.organization, mine.slots, skip=mine.slots_used, take=len(rows)
+            )
+        succeeded, failed = _issue_rows(job, rows, now=now, slots=slots)
+        _record_outcomes(rows)
         mine.last_row_done = rows[-1].row_number
         mine.heartbeat_at = now
-        mine.save(update_fields=["last_row_done", "heartbeat_at"])
+        mine.slots_used += len(rows) if slots is not None else 0
+        mine.save(update_fields=["last_row_done", "heartbeat_at", "slots_used"])
         BulkJob.objects.filter(pk=job.pk).update(
             succeeded=F("succeeded") + succeeded, failed=F("failed") + failed, heartbeat_at=now
         )
@@ -152,7 +194,9 @@ def job_actor(job: BulkJob) -> Actor:
     )
 
 
-def _issue_rows(job: BulkJob, rows: list[BulkRow], *, now: datetime) -> tuple[int, int]:
+def _issue_rows(
+    job: BulkJob, rows: list[BulkRow], *, now: datetime, slots: list | None = None
+) -> tuple[int, int]:
     """Issue `rows` through the domain's batched issue path; each row gets its outcome."""
     try:
         actor = job_actor(job)
@@ -165,6 +209,7 @@ def _issue_rows(job: BulkJob, rows: list[BulkRow], *, now: datetime) -> tuple[in
             valid_until=job.valid_until,
             privacy=job.privacy or None,
             now=now,
+            slots=slots,
         )
     except DomainError as error:  # the whole batch refused (suspended, no key, role)
         outcomes = [error] * len(rows)
@@ -181,6 +226,39 @@ def _issue_rows(job: BulkJob, rows: list[BulkRow], *, now: datetime) -> tuple[in
             row.outcome, row.credential = BulkRow.Outcome.ISSUED, outcome
             succeeded += 1
     return succeeded, failed
+
+
+def _record_outcomes(rows: list[BulkRow]) -> None:
+    """Write the batch's outcomes: the issued rows in one UPDATE (each its credential, by
+    a CASE on the row id), the failed ones in one UPDATE per distinct reason. Hand-written:
+    `bulk_update` spends more time building its CASE expressions than the batch spends
+    signing (1.4 s of 4.4 s for 1,000 rows, profiled)."""
+    table = connection.ops.quote_name(BulkRow._meta.db_table)
+    issued = [row for row in rows if row.outcome == BulkRow.Outcome.ISSUED]
+    failed: dict[tuple[str, str, str], list[int]] = {}
+    for row in rows:
+        if row.outcome != BulkRow.Outcome.ISSUED:
+            failed.setdefault((row.outcome, row.error_code, row.reason), []).append(row.pk)
+    with connection.cursor() as cursor:
+        if issued:
+            cases = " ".join(["WHEN %s THEN %s"] * len(issued))
+            marks = ", ".join(["%s"] * len(issued))
+            cursor.execute(
+                f"UPDATE {table} SET outcome = %s, credential_id = CASE id {cases} END "
+                f"WHERE id IN ({marks})",
+                [
+                    BulkRow.Outcome.ISSUED,
+                    *(value for row in issued for value in (row.pk, row.credential_id)),
+                    *(row.pk for row in issued),
+                ],
+            )
+        for (outcome, code, reason), ids in failed.items():
+            marks = ", ".join(["%s"] * len(ids))
+            cursor.execute(
+                f"UPDATE {table} SET outcome = %s, error_code = %s, reason = %s "
+                f"WHERE id IN ({marks})",
+                [outcome, code, reason, *ids],
+            )
 
 
 def _cancel_chunk(chunk: BulkChunk) -> None:

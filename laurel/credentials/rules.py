@@ -7,6 +7,7 @@ all ask these functions, and tests cover them with tables of cases.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -35,10 +36,10 @@ def normalize_email(email: str) -> str:
 
 @dataclass(frozen=True)
 class PriorCredential:
-    """What the check needs to know of an earlier credential (published or revoked)."""
+    """What the check needs to know of an earlier credential of the group."""
 
     id: str
-    status: str  # "published" | "revoked"
+    status: str  # "draft" | "published" | "revoked"
     valid_until: datetime | None
 
 
@@ -105,6 +106,23 @@ def recipient_check(
             existing_id=pending_draft_id,
         )
     return _outcome(state, latest, allow_duplicates=allow_duplicates)
+
+
+def check_prior(
+    found: Iterable[PriorCredential], *, allow_duplicates: bool, now: datetime
+) -> RecipientCheck:
+    """The recipient check from every credential of the group for the email, drafts too,
+    newest first (what `issue_reads` reads, for one email or for a batch): the latest
+    non-draft credential and the latest draft are picked here, then `recipient_check`."""
+    latest = draft_id = None
+    for credential in found:
+        if credential.status == "draft":
+            draft_id = draft_id or credential.id
+        elif latest is None:
+            latest = credential
+    return recipient_check(
+        latest=latest, pending_draft_id=draft_id, allow_duplicates=allow_duplicates, now=now
+    )
 
 
 def _outcome(

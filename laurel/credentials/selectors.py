@@ -10,12 +10,7 @@ from django.utils import timezone
 from laurel.credentials import validation
 from laurel.credentials.issue_reads import recipient_credentials
 from laurel.credentials.models import Credential, CredentialGroup, StatusList
-from laurel.credentials.rules import (
-    PriorCredential,
-    RecipientCheck,
-    normalize_email,
-    recipient_check,
-)
+from laurel.credentials.rules import RecipientCheck, check_prior, normalize_email
 from laurel.organizations.errors import GroupNotFound
 from laurel.organizations.models import Organization
 from laurel.organizations.tenancy import get_scoped, scoped
@@ -89,21 +84,8 @@ def recipient_check_for(
 ) -> RecipientCheck:
     """The recipient check for (group, email) from what is stored (the banner, the API).
 
-    One query: a recipient has few credentials per group, so all of them are read and the
-    latest non-draft one and the latest draft are picked here.
+    One query: a recipient has few credentials per group, so all of them are read and
+    `rules.check_prior` picks the latest non-draft one and the latest draft.
     """
     found = recipient_credentials(group, normalize_email(email), exclude_id=exclude_id)
-    latest = draft_id = None
-    for credential in found:
-        if credential.status == Credential.Status.DRAFT:
-            draft_id = draft_id or credential.id
-        elif latest is None:
-            latest = PriorCredential(
-                id=credential.id, status=credential.status, valid_until=credential.valid_until
-            )
-    return recipient_check(
-        latest=latest,
-        pending_draft_id=draft_id,
-        allow_duplicates=group.allow_duplicates,
-        now=now or timezone.now(),
-    )
+    return check_prior(found, allow_duplicates=group.allow_duplicates, now=now or timezone.now())

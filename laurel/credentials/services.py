@@ -7,24 +7,28 @@ one transaction, records an AuditEvent, and returns a model or raises a DomainEr
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from laurel import rows as db_rows
 from laurel.credentials import rules, validation
 from laurel.credentials.issue_reads import IssuingContext, lock_for_issuing
-from laurel.credentials.models import Credential, CredentialGroup
+from laurel.credentials.models import Credential, CredentialGroup, StatusList
 from laurel.credentials.selectors import get_group, recipient_check_for
-from laurel.credentials.signing import signed_document
-from laurel.credentials.status_lists import allocate_slot, set_bit
+from laurel.credentials.signing import signed_document, signed_documents
+from laurel.credentials.status_lists import allocate_slots, set_bit, set_bits
 from laurel.mail.models import EmailDelivery
-from laurel.mail.services import queue_issuance_email
+from laurel.mail.services import queue_issuance_email, queue_issuance_emails
 from laurel.organizations import audit
 from laurel.organizations.errors import (
     Cooldown,
     CredentialExists,
+    DomainError,
     EmailsDisabled,
     GroupNotFound,
     InvalidStatus,
@@ -95,6 +99,18 @@ def _blocked(check: rules.RecipientCheck) -> CredentialExists:
     return CredentialExists(message, state=check.state, existing_id=check.existing_id)
 
 
+def admit(check: rules.RecipientCheck, count: Callable[[], object]) -> rules.RecipientCheck:
+    """The issue rule once the recipient check is known: a blocked check refuses
+    (CredentialExists), otherwise `count()` counts the recipient against the quota
+    (QuotaExceeded when there is no room). Pure: the check and the counter come from the
+    caller (one issue's own reads, or a batch's), so `issue`, `issue_many` and a draft
+    given a new email decide alike."""
+    if check.blocked:
+        raise _blocked(check)
+    count()
+    return check
+
+
 def _check_and_count(
     organization: Organization,
     group: CredentialGroup,
@@ -103,16 +119,14 @@ def _check_and_count(
     now: datetime,
     exclude_id: str | None = None,
 ) -> rules.RecipientCheck:
-    """The recipient check for (group, email) — CredentialExists when it blocks — then the
-    recipient counted against the quota (QuotaExceeded when there is no room). Called with
-    the organization locked, by an issue and by a draft given a new email."""
-    check = recipient_check_for(group, email, now=now, exclude_id=exclude_id)
-    if check.blocked:
-        raise _blocked(check)
-    count_recipient(
-        organization=organization, email_normalized=rules.normalize_email(email), now=now
+    """`admit` with the stored recipient check for (group, email) and the quota's own
+    count. Called with the organization locked, by an issue and by a draft given a new email."""
+    return admit(
+        recipient_check_for(group, email, now=now, exclude_id=exclude_id),
+        lambda: count_recipient(
+            organization=organization, email_normalized=rules.normalize_email(email), now=now
+        ),
     )
-    return check
 
 
 def _dates(group: CredentialGroup, issued_on: datetime, valid_until: datetime | None):
@@ -122,6 +136,113 @@ def _dates(group: CredentialGroup, issued_on: datetime, valid_until: datetime | 
             unit=group.expiry_unit, amount=group.expiry_amount, issued_on=issued_on
         )
     return issued_on, valid_until
+
+
+@dataclass(frozen=True)
+class IssueOptions:
+    """What applies to every credential of one issue call (or of a batch), validated once."""
+
+    privacy: str
+    issued_on: datetime | None  # given by the issuer, else None (the publish time)
+    valid_until: datetime | None  # given by the issuer, else None (the group's policy)
+    draft: bool
+
+
+def issue_options(
+    group: CredentialGroup,
+    *,
+    privacy: str | None,
+    issued_on: datetime | None,
+    valid_until: datetime | None,
+    draft: bool,
+) -> IssueOptions:
+    chosen_privacy = validation.privacy(privacy, default=group.default_privacy)
+    custom_issued_on, custom_valid_until = validation.dates(issued_on, valid_until)
+    return IssueOptions(chosen_privacy, custom_issued_on, custom_valid_until, bool(draft))
+
+
+def build_new_credential(
+    context: IssuingContext,
+    *,
+    recipient_name: str,
+    recipient_email: str,
+    custom_attributes: dict | None,
+    evidence_url: str | None,
+    options: IssueOptions | Callable[[], IssueOptions],
+    now: datetime,
+) -> Credential:
+    """The first half of the issue rule, which reads nothing: the row's fields validated,
+    then the options (a callable: validated once for a batch, after the row's own fields
+    as a single issue does), then the unsaved Credential (nothing superseded yet)."""
+    group = context.group
+    name, email = validation.recipient(recipient_name, recipient_email)
+    attributes = validation.custom_attributes(group, custom_attributes)
+    evidence = validation.url(evidence_url, field="evidence_url")
+    if callable(options):
+        options = options()
+    start, end = _dates(group, options.issued_on or now, options.valid_until)
+    return Credential(
+        organization=context.organization,
+        group=group,
+        recipient_name=name,
+        recipient_email=email,
+        recipient_email_normalized=rules.normalize_email(email),
+        issued_on=start,
+        valid_until=end,
+        custom_dates=options.issued_on is not None or options.valid_until is not None,
+        privacy=options.privacy,
+        evidence_url=evidence,
+        custom_attributes=attributes,
+    )
+
+
+def admit_credential(
+    credential: Credential,
+    *,
+    check_for: Callable[[str], rules.RecipientCheck],
+    count: Callable[[str], object],
+) -> rules.RecipientCheck:
+    """The second half, with the organization locked: `admit` (the recipient check from
+    `check_for(email)`, then `count(email normalized)` against the quota), and what the
+    new credential supersedes."""
+    check = admit(
+        check_for(credential.recipient_email),
+        lambda: count(credential.recipient_email_normalized),
+    )
+    credential.supersedes_id = check.supersedes_id
+    return check
+
+
+def new_credential(
+    context: IssuingContext,
+    *,
+    recipient_name: str,
+    recipient_email: str,
+    custom_attributes: dict | None,
+    evidence_url: str | None,
+    options: IssueOptions | Callable[[], IssueOptions],
+    check_for: Callable[[str], rules.RecipientCheck],
+    count: Callable[[str], object],
+    now: datetime,
+) -> tuple[Credential, rules.RecipientCheck]:
+    """The issue rule for one recipient, for `issue` and `issue_many` alike:
+    `build_new_credential`, then `admit_credential`. `check_for` and `count` are the single
+    issue's own reads or the batch's."""
+    credential = build_new_credential(
+        context,
+        recipient_name=recipient_name,
+        recipient_email=recipient_email,
+        custom_attributes=custom_attributes,
+        evidence_url=evidence_url,
+        options=options,
+        now=now,
+    )
+    return credential, admit_credential(credential, check_for=check_for, count=count)
+
+
+def issued_data(check: rules.RecipientCheck, draft: bool) -> dict:
+    """The `credential.issued` audit event's data."""
+    return {"state": check.state, "draft": draft, "supersedes": check.supersedes_id}
 
 
 @transaction.atomic
@@ -150,35 +271,49 @@ def issue(
     group = context.group
     if group is None:
         raise GroupNotFound()
-    name, email = validation.recipient(recipient_name, recipient_email)
-    attributes = validation.custom_attributes(group, custom_attributes)
-    evidence = validation.url(evidence_url, field="evidence_url")
-    chosen_privacy = validation.privacy(privacy, default=group.default_privacy)
-    custom_issued_on, custom_valid_until = validation.dates(issued_on, valid_until)
-
-    check = _check_and_count(context.organization, group, email, now=now)
-    start, end = _dates(group, custom_issued_on or now, custom_valid_until)
-    credential = Credential(
-        organization=context.organization,
-        group=group,
-        recipient_name=name,
-        recipient_email=email,
-        recipient_email_normalized=rules.normalize_email(email),
-        issued_on=start,
-        valid_until=end,
-        custom_dates=custom_issued_on is not None or custom_valid_until is not None,
-        privacy=chosen_privacy,
-        evidence_url=evidence,
-        custom_attributes=attributes,
-        supersedes_id=check.supersedes_id,
+    organization = context.organization
+    credential, check = new_credential(
+        context,
+        recipient_name=recipient_name,
+        recipient_email=recipient_email,
+        custom_attributes=custom_attributes,
+        evidence_url=evidence_url,
+        options=lambda: issue_options(
+            group, privacy=privacy, issued_on=issued_on, valid_until=valid_until, draft=draft
+        ),
+        check_for=lambda email: recipient_check_for(group, email, now=now),
+        count=lambda normalized: count_recipient(
+            organization=organization, email_normalized=normalized, now=now
+        ),
+        now=now,
     )
-    issued = {"state": check.state, "draft": draft, "supersedes": check.supersedes_id}
+    issued = issued_data(check, draft)
     if draft:
-        credential.save()
-        _record(actor, context, [("credential.issued", credential, issued)])
-    else:  # signed before it is stored: one INSERT, no UPDATE
-        _publish(actor, context, credential, key=key, now=now, issued=issued)
+        store_drafts(actor, context, [credential], [issued])
+        return credential
+    # signed before it is stored: one INSERT, no UPDATE
+    prepare_for_publishing(context, [credential], key=key, now=now)
+    document = sign_all([credential], key=key, now=now)[0]
+    if isinstance(document, DomainError):
+        raise document
+    credential.document = document
+    store_published(actor, context, [credential], now=now, issued=[issued])
     return credential
+
+
+def store_drafts(
+    actor: Actor, context: IssuingContext, credentials: list[Credential], issued: list[dict]
+) -> None:
+    """Store new drafts and their `credential.issued` events."""
+    db_rows.insert(credentials)
+    _record(
+        actor,
+        context,
+        [
+            ("credential.issued", credential, data)
+            for credential, data in zip(credentials, issued, strict=True)
+        ],
+    )
 
 
 # --- changing a credential -------------------------------------------------------------
@@ -315,43 +450,84 @@ def publish(*, actor: Actor, credential_id: str, now: datetime | None = None) ->
         raise InvalidStatus(
             f"Only drafts can be published; this credential is {credential.status}."
         )
-    _publish(actor, context, credential, key=key, now=now)
+    prepare_for_publishing(context, [credential], key=key, now=now)
+    document = sign_all([credential], key=key, now=now)[0]
+    if isinstance(document, DomainError):
+        raise document
+    credential.document = document
+    store_published(actor, context, [credential], now=now)
     return credential
 
 
-def _publish(
-    actor: Actor,
+def prepare_for_publishing(
     context: IssuingContext,
-    credential: Credential,
+    credentials: list[Credential],
     *,
     key: SigningKey,
     now: datetime,
-    issued: dict | None = None,
+    slots: list | None = None,
 ) -> None:
-    """Sign and store `credential`; `issued` (the issue's audit data) when it is not
-    stored yet, being issued and published at once."""
-    # The group and the key belong to the locked organization: give them that row, so
+    """Dates, status-list slots (one statement for the lot, unless reserved `slots` are
+    given, one per credential) and the published status, on credentials about to be
+    signed and stored."""
+    # The groups and the key belong to the locked organization: give them that row, so
     # signing does not read it again for the DID and the achievement id.
-    credential.group.organization = context.organization
     key.organization = context.organization
-    if not credential.custom_dates:
-        credential.issued_on, credential.valid_until = _dates(credential.group, now, None)
-    _retire_superseded(actor, context, credential, now=now)
-    credential.status_list, credential.status_list_index = allocate_slot(
-        context.organization, now=now
-    )
-    credential.status = Credential.Status.PUBLISHED
-    credential.document = _sign(credential, key=key, now=now)
-    credential.save()
-    published = {
-        "status_list": credential.status_list.list_id,
-        "index": credential.status_list_index,
-    }
-    events = [("credential.published", credential, published)]
+    for credential in credentials:
+        credential.group.organization = context.organization
+        credential.organization = context.organization
+        if not credential.custom_dates:
+            credential.issued_on, credential.valid_until = _dates(credential.group, now, None)
+    if slots is None:
+        slots = allocate_slots(context.organization, len(credentials), now=now)
+    for credential, (status_list, index) in zip(credentials, slots, strict=True):
+        credential.status_list, credential.status_list_index = status_list, index
+        credential.status = Credential.Status.PUBLISHED
+
+
+def sign_all(
+    credentials: list[Credential], *, key: SigningKey, now: datetime
+) -> list[dict | ValidationError]:
+    """Each credential's signed document, or the one-line error laurel.vc refused it with."""
+    outcomes: list[dict | ValidationError] = []
+    for document in signed_documents(credentials, key=key, now=now):
+        if isinstance(document, VCError):
+            document = ValidationError(f"The credential could not be signed: {document}")
+        outcomes.append(document)
+    return outcomes
+
+
+def store_published(
+    actor: Actor,
+    context: IssuingContext,
+    credentials: list[Credential],
+    *,
+    now: datetime,
+    issued: list[dict] | None = None,
+) -> None:
+    """Store signed credentials: the still-valid ones they renew revoked (superseded),
+    then the credentials (new ones in one INSERT; drafts being published saved), their
+    audit events in one INSERT, and their emails queued. `issued` (the issue's audit data,
+    one per credential) when they are new, being issued and published at once."""
+    events, revoked_here = _retire_superseded(actor, context, credentials, now=now)
     if issued is not None:
-        events.insert(0, ("credential.issued", credential, issued))
-    _record(actor, context, events)
-    queue_issuance_email(credential=credential)
+        db_rows.insert(credentials)
+    else:
+        for credential in credentials:
+            credential.save()
+    for position, credential in enumerate(credentials):
+        published = {
+            "status_list": credential.status_list.list_id,
+            "index": credential.status_list_index,
+        }
+        if issued is not None:
+            events.append(("credential.issued", credential, issued[position]))
+        events.append(("credential.published", credential, published))
+    _record(actor, context, events + revoked_here)
+    if len(credentials) == 1:
+        queue_issuance_email(credential=credentials[0])
+    else:
+        queue_issuance_emails(credentials, organization=context.organization)
 
 
 def _record(actor: Actor, context: IssuingContext, events: list) -> None:
@@ -363,16 +539,58 @@ def _record(actor: Actor, context: IssuingContext, events: list) -> None:
 
 
 def _retire_superseded(
-    actor: Actor, context: IssuingContext, credential: Credential, *, now: datetime
-) -> None:
-    """A renewal of a still-valid time-bound credential revokes it (reason: superseded)."""
-    if credential.supersedes_id is None:
-        return
-    old = Credential.objects.select_for_update().filter(pk=credential.supersedes_id).first()
-    if old is None:  # deleted since the check (a draft, say): nothing to retire
-        return
-    if old.status == Credential.Status.PUBLISHED and not old.is_expired(now):
-        _revoke(actor, old, reason=rules.SUPERSEDED_REASON, now=now, context=context)
+    actor: Actor, context: IssuingContext, credentials: list[Credential], *, now: datetime
+) -> tuple[list, list]:
+    """A renewal of a still-valid time-bound credential revokes it (reason: superseded):
+    for all of `credentials` at once (one locking read, one UPDATE, each status list
+    touched flipped and signed once). What a batch renews among its own credentials (an
+    email twice in it) is revoked before it is stored. Returns the `credential.revoked`
+    events to record before the batch's own, and after them."""
+    reason = rules.SUPERSEDED_REASON
+    ours = {credential.pk: credential for credential in credentials}
+    ids = [c.supersedes_id for c in credentials if c.supersedes_id and c.supersedes_id not in ours]
+    old: list[Credential] = []
+    if ids:
+        old = [
+            credential
+            for credential in Credential.objects.select_for_update()
+            .filter(pk__in=ids, status=Credential.Status.PUBLISHED)
+            .only(
+                "id",
+                "organization_id",
+                "status",
+                "valid_until",
+                "status_list_id",
+                "status_list_index",
+            )
+            if not credential.is_expired(now)
+        ]  # gone since the check (a deleted draft, say), expired or revoked: nothing to retire
+    if old:
+        Credential.objects.filter(pk__in=[credential.pk for credential in old]).update(
+            status=Credential.Status.REVOKED,
+            revoked_at=now,
+            revocation_reason=reason,
+            updated_at=now,
+        )
+    renewed_here = [
+        ours[c.supersedes_id]
+        for c in credentials
+        if c.supersedes_id in ours
+        and ours[c.supersedes_id].status == Credential.Status.PUBLISHED
+        and not ours[c.supersedes_id].is_expired(now)
+    ]
+    bits: dict[int, list[int]] = {}
+    for credential in old + renewed_here:
+        credential.status, credential.revoked_at = Credential.Status.REVOKED, now
+        credential.revocation_reason = reason
+        if credential.status_list_id is not None:
+            bits.setdefault(credential.status_list_id, []).append(credential.status_list_index)
+    for status_list_id, indexes in bits.items():
+        set_bits(StatusList(pk=status_list_id), indexes, True, now=now)
+    return (
+        [("credential.revoked", credential, {"reason": reason}) for credential in old],
+        [("credential.revoked", credential, {"reason": reason}) for credential in renewed_here],
+    )
 
 
 # --- revoke, resend --------------------------------------------------------------------

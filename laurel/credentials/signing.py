@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -71,28 +72,64 @@ def achievement(group: CredentialGroup, *, image: str | None = None):
 
 def signed_document(credential: Credential, *, key: SigningKey, now: datetime) -> dict:
     """Build the OpenBadgeCredential for a credential about to be published, and sign it."""
+    (document,) = signed_documents([credential], key=key, now=now)
+    if isinstance(document, Exception):
+        raise document
+    return document
+
+
+def signed_documents(credentials, *, key: SigningKey, now: datetime) -> list:
+    """`signed_document` for each credential, in order: the signed document, or the VCError
+    that refused it (one bad credential does not stop the others). The issuer profile,
+    each group's achievement and the private key are made once for all."""
     from laurel.vc import proof
     from laurel.vc.credential import Recipient, StatusEntry, build_credential
+    from laurel.vc.errors import VCError
 
-    status = ()
-    if credential.status_list is not None:
-        status = (
-            StatusEntry(list_url=credential.status_list.url, index=credential.status_list_index),
-        )
-    unsigned = build_credential(
-        credential_id=credential.url,
-        issuer=issuer_profile(credential.organization),
-        achievement=achievement(credential.group, image=achievement_image(credential)),
-        recipient=Recipient(name=credential.recipient_name, email=credential.recipient_email),
-        valid_from=credential.issued_on,
-        valid_until=credential.valid_until,
-        evidence_url=credential.evidence_url or None,
-        custom_attributes=credential.custom_attributes or None,
-        status=status,
-    )
-    return proof.sign(
-        unsigned,
-        private_key=key.private_key(),
-        verification_method=key.verification_method,
-        created=now,
-    )
+    private_key = key.private_key()
+    issuers: dict[int, object] = {}
+    achievements: dict[int, object] = {}
+    documents: list = []
+    for credential in credentials:
+        organization = credential.organization
+        if organization.pk not in issuers:
+            issuers[organization.pk] = issuer_profile(organization)
+        group = credential.group
+        if group.pk not in achievements:
+            achievements[group.pk] = achievement(group)
+        info = achievements[group.pk]
+        image = achievement_image(credential)
+        if image != info.image:
+            info = dataclasses.replace(info, image=image)
+        status = ()
+        if credential.status_list is not None:
+            status = (
+                StatusEntry(
+                    list_url=credential.status_list.url, index=credential.status_list_index
+                ),
+            )
+        try:
+            unsigned = build_credential(
+                credential_id=credential.url,
+                issuer=issuers[organization.pk],
+                achievement=info,
+                recipient=Recipient(
+                    name=credential.recipient_name, email=credential.recipient_email
+                ),
+                valid_from=credential.issued_on,
+                valid_until=credential.valid_until,
+                evidence_url=credential.evidence_url or None,
+                custom_attributes=credential.custom_attributes or None,
+                status=status,
+            )
+            documents.append(
+                proof.sign(
+                    unsigned,
+                    private_key=private_key,
+                    verification_method=key.verification_method,
+                    created=now,
+                )
+            )
+        except VCError as error:
+            documents.append(error)
+    return documents

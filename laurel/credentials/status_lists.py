@@ -15,40 +15,113 @@ from laurel.organizations.selectors import active_signing_key
 def allocate_slot(
     organization: Organization, *, now: datetime | None = None
 ) -> tuple[StatusList, int]:
-    """Take a free index of the organization's revocation list (a new list when full).
+    """Take a free index of the organization's revocation list (a new list when full)."""
+    return allocate_slots(organization, 1, now=now)[0]
 
-    The slot is counted by one UPDATE ... RETURNING on the newest list (it locks the row, so
-    two publishes never take the same one; the unique (status_list, index) constraint on
-    Credential is the last line of defence), and the index is the list's scattered_index
-    of that count: random-looking, never repeated.
+
+def allocate_slots(
+    organization: Organization, count: int, *, now: datetime | None = None
+) -> list[tuple[StatusList, int]]:
+    """Take `count` free indexes of the organization's revocation list (a new list when it
+    is full), in one statement unless the list fills up on the way.
+
+    The slots are counted by one UPDATE ... RETURNING on the newest list (it locks the row,
+    so two publishes never take the same one; the unique (status_list, index) constraint
+    on Credential is the last line of defence), and each index is the list's
+    scattered_index of its position: random-looking, never repeated.
     """
+    slots: list[tuple[StatusList, int]] = []
+    for status_list, first, taken in _take(organization, count, now=now):
+        slots += _slots(status_list, first, taken)
+    return slots
+
+
+def reserve_slots(
+    organization: Organization, count: int, *, now: datetime | None = None
+) -> list[list[int]]:
+    """Take `count` slots as `allocate_slots` does, for later: [[status list id, first
+    position, how many], ...], to keep (a bulk chunk keeps its own) and hand out with
+    `reserved_slots`. A slot reserved and never used stays a 0 bit nobody points at."""
+    return [
+        [status_list.pk, first, taken]
+        for status_list, first, taken in _take(organization, count, now=now)
+    ]
+
+
+def reserved_slots(
+    organization: Organization, ranges: list[list[int]], *, skip: int, take: int
+) -> list[tuple[StatusList, int]] | None:
+    """Slots `skip` to `skip + take` of reserved `ranges` (one query for their lists);
+    None when the ranges hold fewer."""
+    lists = {
+        status_list.pk: status_list
+        for status_list in StatusList.objects.filter(
+            organization=organization, pk__in={pk for pk, _, _ in ranges}
+        )
+    }
+    slots: list[tuple[StatusList, int]] = []
+    for pk, first, count in ranges:
+        if skip >= count:
+            skip -= count
+            continue
+        if pk not in lists:
+            return None
+        lists[pk].organization = organization
+        wanted = min(count - skip, take - len(slots))
+        slots += _slots(lists[pk], first + skip, wanted)
+        skip = 0
+        if len(slots) == take:
+            return slots
+    return slots if len(slots) == take else None
+
+
+def _slots(status_list: StatusList, first: int, count: int) -> list[tuple[StatusList, int]]:
     from laurel.vc.status_list import scattered_index
 
-    status_list = _take_next_position(organization)
-    if status_list is None:
-        _create_list(organization, now=now)
-        status_list = _take_next_position(organization)
-    position = status_list.next_index - 1
-    index = scattered_index(
-        position, length=status_list.length, key=status_list.index_key.encode("ascii")
-    )
-    return status_list, index
+    key = status_list.index_key.encode("ascii")
+    return [
+        (status_list, scattered_index(position, length=status_list.length, key=key))
+        for position in range(first, first + count)
+    ]
+
+
+def _take(organization: Organization, count: int, *, now) -> list[tuple[StatusList, int, int]]:
+    """Count `count` more slots taken: [(list, first position, how many)]."""
+    taken_so_far = 0
+    ranges = []
+    while taken_so_far < count:
+        wanted = count - taken_so_far
+        status_list = _take_next_position(organization, wanted)
+        taken = wanted
+        if status_list is None and wanted > 1:  # less room than asked: one at a time
+            status_list, taken = _take_next_position(organization, 1), 1
+        if status_list is None:
+            _create_list(organization, now=now)
+            continue
+        first = status_list.next_index - taken
+        if ranges and ranges[-1][0].pk == status_list.pk and ranges[-1][1] + ranges[-1][2] == first:
+            ranges[-1] = (ranges[-1][0], ranges[-1][1], ranges[-1][2] + taken)
+        else:
+            ranges.append((status_list, first, taken))
+        taken_so_far += taken
+    return ranges
 
 
 _TAKEN_FIELDS = ("id", "organization_id", "list_id", "purpose", "length", "next_index", "index_key")
 
 
-def _take_next_position(organization: Organization) -> StatusList | None:
-    """Count one more slot on the newest revocation list with room; None when it is full."""
+def _take_next_position(organization: Organization, count: int = 1) -> StatusList | None:
+    """Count `count` more slots on the newest revocation list; None when it has not room
+    for as many (its next_index is then the last position taken, plus one)."""
     table = connection.ops.quote_name(StatusList._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(field) for field in _TAKEN_FIELDS)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET next_index = next_index + 1 "
+            f"UPDATE {table} SET next_index = next_index + %s "
             f"WHERE id = (SELECT id FROM {table} WHERE organization_id = %s AND purpose = %s "
-            f"ORDER BY created_at DESC, id DESC LIMIT 1) AND next_index < length "
+            f"ORDER BY created_at DESC, id DESC LIMIT 1) AND next_index + %s <= length "
             f"RETURNING {columns}",
-            [organization.pk, StatusList.Purpose.REVOCATION],
+            [count, organization.pk, StatusList.Purpose.REVOCATION, count],
         )
         row = cursor.fetchone()
     if row is None:
@@ -75,11 +148,19 @@ def set_bit(
     status_list: StatusList, index: int, value: bool = True, *, now: datetime | None = None
 ) -> None:
     """Flip one bit and re-sign the list at once (verifiers see a revocation immediately)."""
+    set_bits(status_list, [index], value, now=now)
+
+
+def set_bits(
+    status_list: StatusList, indexes, value: bool = True, *, now: datetime | None = None
+) -> None:
+    """Flip bits of one list and re-sign it once (a batch's revocations)."""
     from laurel.vc.status_list import Bitstring
 
     status_list = StatusList.objects.select_for_update().get(pk=status_list.pk)
     bits = Bitstring.decode(status_list.encoded_list)
-    bits.set(index, value)
+    for index in indexes:
+        bits.set(index, value)
     status_list.encoded_list = bits.encode()
     status_list.save(update_fields=["encoded_list"])
     sign_status_list(status_list, now=now)

@@ -16,6 +16,7 @@ class EmailDelivery(models.Model):
         INVITATION = "invitation", "Invitation"
         ACCOUNT = "account", "Account"  # sign-up confirmation, password reset, sign-in code
         CORRECTION = "correction", "Correction"  # an issuer's answer to a correction request
+        BULK_JOB = "bulk_job", "Bulk job"  # a bulk job finished: to the person who submitted it
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"

@@ -14,9 +14,10 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from laurel import rows
 from laurel.mail.models import EmailDelivery
 from laurel.mail.tasks import send_email
-from laurel.tasks import enqueue_on_commit
+from laurel.tasks import enqueue_many_on_commit, enqueue_on_commit
 
 
 def credential_page_url(credential) -> str:
@@ -61,6 +62,88 @@ def queue_issuance_email(
     )
     _enqueue_send(delivery.id)
     return delivery
+
+
+class _IssuanceEmails:
+    """`render_issuance_email` for the many credentials of one group and organization:
+    the three templates rendered once with markers where the recipient's name and link go,
+    then each email by replacing the markers with that recipient's values, escaped as the
+    template would have (the HTML escapes, the plain parts do not). The first credential is
+    also rendered the slow way and compared: if the templates do anything else with those
+    values, every email is rendered in full instead."""
+
+    NAME, URL = "\ue000laurel-recipient-name\ue000", "\ue000laurel-view-url\ue000"
+
+    def __init__(self, sample) -> None:
+        from types import SimpleNamespace
+
+        marked = SimpleNamespace(
+            id="", organization=sample.organization, group=sample.group, recipient_name=self.NAME
+        )
+        self.frames = self._render_raw(marked)
+        self.exact = self._fill(sample) == render_issuance_email(credential=sample)
+
+    @classmethod
+    def _render_raw(cls, credential) -> tuple[str, str, str]:
+        context = {
+            "organization_name": credential.organization.name,
+            "group_title": credential.group.title,
+            "recipient_name": credential.recipient_name,
+            "view_url": cls.URL,
+        }
+        return (
+            render_to_string("mail/issuance_subject.txt", context),
+            render_to_string("mail/issuance.txt", context),
+            render_to_string("mail/issuance.html", context),
+        )
+
+    def _fill(self, credential) -> tuple[str, str, str]:
+        from django.utils.html import escape
+
+        name, url = credential.recipient_name, credential_page_url(credential)
+        subject, text, html = self.frames
+        subject = " ".join(subject.replace(self.NAME, name).replace(self.URL, url).split())
+        text = text.replace(self.NAME, name).replace(self.URL, url)
+        html = html.replace(self.NAME, escape(name)).replace(self.URL, escape(url))
+        return subject, text, html
+
+    def render(self, credential) -> tuple[str, str, str]:
+        name = credential.recipient_name
+        if not self.exact or self.NAME in name or self.URL in name:
+            return render_issuance_email(credential=credential)
+        return self._fill(credential)
+
+
+@transaction.atomic(savepoint=False)
+def queue_issuance_emails(credentials, *, organization) -> list[int]:
+    """`queue_issuance_email` for many credentials of `organization` and one group (a bulk
+    batch): rendered from one rendering of the templates, the deliveries in one INSERT,
+    their send tasks in another. Returns the deliveries' ids."""
+    if not organization.emails_enabled or not credentials:
+        return []
+    emails = _IssuanceEmails(credentials[0])
+    now = timezone.now()
+    deliveries = []
+    for credential in credentials:
+        if credential.group_id != credentials[0].group_id:
+            raise ValueError("queue_issuance_emails takes the credentials of one group")
+        subject, text, html = emails.render(credential)
+        deliveries.append(
+            {
+                "organization": organization.pk,
+                "credential": credential.pk,
+                "kind": EmailDelivery.Kind.ISSUANCE,
+                "to_email": credential.recipient_email,
+                "subject": subject,
+                "body_text": text,
+                "body_html": html,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    ids = rows.insert_values(EmailDelivery, deliveries, returning=True)
+    enqueue_many_on_commit(send_email, [(delivery_id,) for delivery_id in ids])
+    return ids
 
 
 def requeue_stalled_deliveries(*, older_than: timedelta | None = None) -> int:

@@ -1,8 +1,9 @@
 """The audit log: every write records who did what to which object, when, by which door.
 
-Every AuditEvent is written here, and each one announces itself with the `recorded`
-signal once written (inside the service's transaction), so that listeners — webhooks —
-see every change from every door.
+Every AuditEvent is written here, and the events one call writes announce themselves
+together with the `recorded` signal once written (inside the service's transaction), so
+that listeners — webhooks — see every change from every door (and a bulk batch's
+thousand events cost its listener a few queries, not a few thousand).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from laurel import rows
 from laurel.organizations.models import AuditEvent
 from laurel.organizations.permissions import Actor
 
-# Sent with `event` (the AuditEvent just written) for each event, and `webhooks_listen`:
+# Sent once per write with `events` (the AuditEvents just written, in order), and `webhooks_listen`:
 # whether a live webhook subscription exists, when the service read it with its lock
 # (laurel.credentials.issue_reads.IssuingContext), else None (the listener asks).
 recorded = Signal()
@@ -37,8 +38,7 @@ def record_many(
     ids stay unread: nothing refers to an audit event)."""
     written = [_event(actor, action, obj, data, organization) for action, obj, data in events]
     rows.insert(written)
-    for event in written:
-        recorded.send(sender=AuditEvent, event=event, webhooks_listen=webhooks_listen)
+    recorded.send(sender=AuditEvent, events=written, webhooks_listen=webhooks_listen)
     return written
 
 

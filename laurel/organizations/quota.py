@@ -9,9 +9,10 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from laurel import rows
 from laurel.organizations.errors import PlanRequired, QuotaExceeded
 from laurel.organizations.models import Organization, QuotaUsage
-from laurel.organizations.rules import plan_has_feature, quota_month
+from laurel.organizations.rules import plan_has_feature, quota_allows, quota_month
 
 
 def require_plan_feature(organization: Organization, feature: str) -> None:
@@ -44,11 +45,80 @@ def count_recipient(
     )
     if counts["already"]:
         return False
-    used = counts["used"]  # not counted, not free: used >= limit (rules.quota_allows)
-    raise QuotaExceeded(
+    raise _exceeded(counts["used"], limit)  # not counted, not free: used >= limit
+
+
+def _exceeded(used: int, limit: int) -> QuotaExceeded:
+    return QuotaExceeded(
         f"Your organization has issued to {used} of its {limit} recipients "
         f"this month; it can issue to new recipients again next month or after upgrading."
     )
+
+
+class QuotaBatch:
+    """`count_recipient` for a batch of recipients: the month's figures read once, each
+    recipient counted (or refused) in order in memory by the same rule
+    (`rules.quota_allows`), and the new ones written by `save()` in one INSERT.
+
+    Make it, count and save with the organization row locked, in one transaction: the lock
+    is what makes the read-then-write atomic (every other count takes the same lock), so
+    a batch and single issues racing for the last places never go over.
+    """
+
+    IN_LIST = 1000
+
+    def __init__(self, organization: Organization, emails_normalized, *, now: datetime):
+        self.organization, self.now = organization, now
+        self.month = quota_month(now)
+        self.limit = organization.monthly_quota
+        usage = QuotaUsage.objects.filter(organization=organization, month=self.month)
+        self.used = usage.count()
+        unique = list(dict.fromkeys(emails_normalized))
+        self.counted: set[str] = set()
+        for start in range(0, len(unique), self.IN_LIST):
+            chunk = unique[start : start + self.IN_LIST]
+            self.counted.update(
+                usage.filter(email_normalized__in=chunk).values_list("email_normalized", flat=True)
+            )
+        self.new: list[str] = []
+
+    def count(self, email_normalized: str) -> bool:
+        """Count one recipient (True when newly counted); QuotaExceeded when no room."""
+        already = email_normalized in self.counted
+        if not quota_allows(already_counted=already, used=self.used, limit=self.limit):
+            raise _exceeded(self.used, self.limit)
+        if already:
+            return False
+        self.counted.add(email_normalized)
+        self.new.append(email_normalized)
+        self.used += 1
+        return True
+
+    def forget(self, email_normalized: str) -> None:
+        """Take back a count not saved yet (its credential could not be issued after all)."""
+        if email_normalized in self.new:
+            self.new.remove(email_normalized)
+            self.counted.discard(email_normalized)
+            self.used -= 1
+
+    def save(self) -> None:
+        """Write the recipients counted since the last save, in one INSERT."""
+        if not self.new:
+            return
+        rows.insert_values(
+            QuotaUsage,
+            [
+                {
+                    "organization": self.organization.pk,
+                    "month": self.month,
+                    "email_normalized": email,
+                    "created_at": self.now,
+                }
+                for email in self.new
+            ],
+            ignore_conflicts=True,
+        )
+        self.new = []
 
 
 def _count_if_room(

@@ -10,7 +10,7 @@ from laurel.credentials.models import Credential
 from laurel.organizations.audit import recorded
 from laurel.organizations.models import AuditEvent
 from laurel.webhooks.models import Event, WebhookSubscription
-from laurel.webhooks.services import emit, emit_credential_event
+from laurel.webhooks.services import Announcement, credential_announcement, emit_many
 
 CREDENTIAL_ACTIONS = {
     "credential.issued": Event.CREDENTIAL_ISSUED,
@@ -21,37 +21,58 @@ BULK_JOB_COMPLETED = "bulk_job.completed"
 
 
 @receiver(recorded, sender=AuditEvent, dispatch_uid="laurel.webhooks.audit")
-def announce_audited_change(
-    sender, event: AuditEvent, webhooks_listen: bool | None = None, **kwargs
+def announce_audited_changes(
+    sender, events: list[AuditEvent], webhooks_listen: bool | None = None, **kwargs
 ) -> None:
-    if event.organization_id is None:
-        return
-    if event.action in CREDENTIAL_ACTIONS:
-        _announce_credential(event, webhooks_listen)
-    elif event.action == BULK_JOB_COMPLETED:
-        emit(
-            Event.BULK_JOB_COMPLETED,
-            organization_id=event.organization_id,
-            data={"bulk_job": {"id": event.object_id, **event.data}},
-        )
+    """The webhook events of the audit events one service call wrote (in order)."""
+    announcements: list[Announcement] = []
+    credential_events = [
+        event
+        for event in events
+        if event.organization_id is not None and event.action in CREDENTIAL_ACTIONS
+    ]
+    credentials = _credentials(credential_events, webhooks_listen)
+    for event in events:
+        if event.organization_id is None:
+            continue
+        if event.action in CREDENTIAL_ACTIONS:
+            credential = credentials.get((event.organization_id, event.object_id))
+            if credential is None:
+                continue
+            announcements.append(
+                credential_announcement(CREDENTIAL_ACTIONS[event.action], credential)
+            )
+            if event.action == "credential.published" and credential.supersedes_id:
+                announcements.append(credential_announcement(Event.CREDENTIAL_RENEWED, credential))
+        elif event.action == BULK_JOB_COMPLETED:
+            announcements.append(
+                Announcement(
+                    Event.BULK_JOB_COMPLETED,
+                    event.organization_id,
+                    {"bulk_job": {"id": event.object_id, **event.data}},
+                )
+            )
+    if announcements:
+        emit_many(announcements)
 
 
-def _announce_credential(audit_event: AuditEvent, listening: bool | None) -> None:
-    # The issue path says whether anyone listens (it read it with its lock); otherwise one
-    # indexed query asks.
+def _credentials(audit_events: list[AuditEvent], listening: bool | None) -> dict:
+    """The credentials the events are about, by (organization, id), when a webhook listens.
+
+    The issue path says whether anyone listens (it read it with its lock); otherwise one
+    indexed query asks. The credentials come in one query, each within its organization.
+    """
+    if not audit_events:
+        return {}
+    organizations = {event.organization_id for event in audit_events}
     if listening is None:
         listening = WebhookSubscription.objects.filter(
-            organization_id=audit_event.organization_id, deleted_at__isnull=True
+            organization_id__in=organizations, deleted_at__isnull=True
         ).exists()
     if not listening:
-        return
-    credential = (
-        Credential.objects.select_related("group", "organization")
-        .filter(pk=audit_event.object_id, organization_id=audit_event.organization_id)
-        .first()
+        return {}
+    ids = {event.object_id for event in audit_events}
+    found = Credential.objects.select_related("group", "organization").filter(
+        pk__in=ids, organization_id__in=organizations
     )
-    if credential is None:
-        return
-    emit_credential_event(CREDENTIAL_ACTIONS[audit_event.action], credential)
-    if audit_event.action == "credential.published" and credential.supersedes_id:
-        emit_credential_event(Event.CREDENTIAL_RENEWED, credential)
+    return {(credential.organization_id, credential.pk): credential for credential in found}
