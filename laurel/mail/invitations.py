@@ -9,7 +9,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import translation
 
+from laurel.mail.language import email_language
 from laurel.mail.models import EmailDelivery
 from laurel.mail.tasks import send_email
 from laurel.tasks import enqueue_on_commit
@@ -31,10 +33,12 @@ def render_invitation_email(*, invitation, token: str) -> tuple[str, str, str]:
         "accept_url": invitation_url(token),
         "expires_at": invitation.expires_at,
     }
-    subject = render_to_string("mail/invitation_subject.txt", context)
+    with translation.override(email_language(invitation.organization)):
+        context["role"] = str(context["role"])
+        subject = render_to_string("mail/invitation_subject.txt", context)
+        text = render_to_string("mail/invitation.txt", context)
+        html = render_to_string("mail/invitation.html", context)
     subject = " ".join(subject.split())
-    text = render_to_string("mail/invitation.txt", context)
-    html = render_to_string("mail/invitation.html", context)
     return subject, text, html
 
 

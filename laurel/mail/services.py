@@ -12,8 +12,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils import timezone
 
+from laurel.mail.language import email_language
 from laurel.mail.models import EmailDelivery
 from laurel.mail.tasks import send_email
 from laurel.tasks import enqueue_on_commit
@@ -24,17 +26,19 @@ def credential_page_url(credential) -> str:
 
 
 def render_issuance_email(*, credential) -> tuple[str, str, str]:
-    """(subject, plain text, HTML) of the email that tells a recipient about a credential."""
+    """(subject, plain text, HTML) of the email that tells a recipient about a credential,
+    in its organization's email language (laurel.mail.language)."""
     context = {
         "organization_name": credential.organization.name,
         "group_title": credential.group.title,
         "recipient_name": credential.recipient_name,
         "view_url": credential_page_url(credential),
     }
-    subject = render_to_string("mail/issuance_subject.txt", context)
+    with translation.override(email_language(credential.organization)):
+        subject = render_to_string("mail/issuance_subject.txt", context)
+        text = render_to_string("mail/issuance.txt", context)
+        html = render_to_string("mail/issuance.html", context)
     subject = " ".join(subject.split())  # one line, whatever the names hold
-    text = render_to_string("mail/issuance.txt", context)
-    html = render_to_string("mail/issuance.html", context)
     return subject, text, html
 
 

@@ -63,7 +63,8 @@ def credential_page(request: HttpRequest, credential_id: str) -> HttpResponse:
     fragments = page_fragments(key)
     counted(request, key.pk, Kind.PAGE_VIEW)
     if key.privacy == "public" and _plain_visitor(request):
-        return HttpResponse(_fill(page_shell(request), fragments, get_token(request)))
+        shell = page_shell(request)
+        return HttpResponse(_fill(shell, fragments, get_token(request), request.get_full_path()))
     response = render(
         request,
         "public/credential.html",
@@ -85,12 +86,13 @@ def _plain_visitor(request: HttpRequest) -> bool:
     return settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
 
 
-def _fill(shell: str, fragments: dict, csrf_token: str) -> str:
+def _fill(shell: str, fragments: dict, csrf_token: str, path: str) -> str:
     return (
         shell.replace(SHELL_MARK % "title", escape(fragments["title"]), 1)
         .replace(SHELL_MARK % "head", fragments["head"], 1)
         .replace(SHELL_MARK % "body", fragments["body"], 1)
         .replace(SHELL_MARK % "csrf", escape(csrf_token))
+        .replace(SHELL_MARK % "next", escape(path), 1)
     )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import get_language_info
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +55,17 @@ class GeneralForm(forms.Form):
         label=_("Send email notifications to recipients and invitees"),
         required=False,
         help_text=_("Switched off, Laurel sends no emails; you share links yourself."),
+    )
+    email_language = forms.ChoiceField(
+        label=_("Language for recipient emails"),
+        choices=lambda: [
+            (code, f"{get_language_info(code)['name_local']} ({name})")
+            for code, name in settings.LANGUAGES
+        ],
+        help_text=_(
+            "Issuance emails and answers to correction requests are written in it, and so "
+            "are invitations. Recipients' pages follow their own browser's language."
+        ),
     )
 
 
