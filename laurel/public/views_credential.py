@@ -6,6 +6,8 @@ privacy rule (may_view), then a cached fragment or a cached image, and one count
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
@@ -92,7 +94,7 @@ def _fill(shell: str, fragments: dict, csrf_token: str, path: str) -> str:
         .replace(SHELL_MARK % "head", fragments["head"], 1)
         .replace(SHELL_MARK % "body", fragments["body"], 1)
         .replace(SHELL_MARK % "csrf", escape(csrf_token))
-        .replace(SHELL_MARK % "next", escape(path), 1)
+        .replace(SHELL_MARK % "next", escape(quote(path)), 1)
     )
 
 

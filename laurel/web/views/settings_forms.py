@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.utils.text import capfirst
 from django.utils.translation import get_language_info
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
@@ -58,15 +59,18 @@ class GeneralForm(forms.Form):
     )
     email_language = forms.ChoiceField(
         label=_("Language for recipient emails"),
-        choices=lambda: [
-            (code, f"{get_language_info(code)['name_local']} ({name})")
-            for code, name in settings.LANGUAGES
-        ],
+        choices=lambda: [(code, _language_label(code, name)) for code, name in settings.LANGUAGES],
         help_text=_(
             "Issuance emails and answers to correction requests are written in it, and so "
             "are invitations. Recipients' pages follow their own browser's language."
         ),
     )
+
+
+def _language_label(code: str, name: str) -> str:
+    """ "Français (French)": the language's own name, then the English one."""
+    local = capfirst(get_language_info(code)["name_local"])
+    return local if local == name else f"{local} ({name})"
 
 
 class InviteForm(forms.Form):
