@@ -34,7 +34,10 @@ REASONS = [
         r"the signing key could not be obtained: (?P<error>.+)",
         _("the signing key could not be obtained: %(error)s"),
     ),
-    (r"the signing key is not usable: (?P<error>.+)", _("the signing key is not usable: %(error)s")),
+    (
+        r"the signing key is not usable: (?P<error>.+)",
+        _("the signing key is not usable: %(error)s"),
+    ),
     (
         r"the document cannot be verified: (?P<error>.+)",
         _("the document cannot be verified: %(error)s"),
@@ -94,7 +97,10 @@ REASONS = [
         _("valid from %(from_at)s until %(until_at)s"),
     ),
     (rf"valid from (?P<from_at>{_MOMENT}), no expiry", _("valid from %(from_at)s, no expiry")),
-    (rf"no start date, until (?P<until_at>{_MOMENT})", _("no start date, valid until %(until_at)s")),
+    (
+        rf"no start date, until (?P<until_at>{_MOMENT})",
+        _("no start date, valid until %(until_at)s"),
+    ),
     (r"no start date, no expiry", _("no start date, no expiry")),
     (rf"expired on (?P<expired_at>{_MOMENT})", _("expired on %(expired_at)s")),
     (
