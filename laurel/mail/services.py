@@ -12,8 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from laurel.mail.language import email_language
 from laurel.mail.models import EmailDelivery

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.utils.text import capfirst
 from django.utils.translation import get_language_info
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from laurel.organizations.models import Organization, Role
