@@ -13,6 +13,7 @@ from django.utils import translation
 
 from laurel.mail.language import email_language
 from laurel.mail.models import EmailDelivery
+from laurel.mail.services import one_line
 from laurel.mail.tasks import send_email
 from laurel.tasks import enqueue_on_commit
 
@@ -28,17 +29,16 @@ def render_invitation_email(*, invitation, token: str) -> tuple[str, str, str]:
     inviter = invitation.invited_by
     context = {
         "organization_name": invitation.organization.name,
-        "role": invitation.get_role_display(),
         "inviter": getattr(inviter, "email", "") if inviter else "",
         "accept_url": invitation_url(token),
         "expires_at": invitation.expires_at,
     }
     with translation.override(email_language(invitation.organization)):
-        context["role"] = str(context["role"])
+        context["role"] = invitation.get_role_display()  # in the email's language
         subject = render_to_string("mail/invitation_subject.txt", context)
         text = render_to_string("mail/invitation.txt", context)
         html = render_to_string("mail/invitation.html", context)
-    subject = " ".join(subject.split())
+    subject = one_line(subject)
     return subject, text, html
 
 

@@ -7,6 +7,8 @@ request; the sending itself is laurel.mail.delivery.
 
 from __future__ import annotations
 
+import re
+
 from datetime import timedelta
 
 from django.conf import settings
@@ -24,6 +26,12 @@ def credential_page_url(credential) -> str:
     return f"{settings.LAUREL_BASE_URL}/credential/{credential.id}"
 
 
+def one_line(subject: str) -> str:
+    """A subject on one line, whatever the names hold: runs of spaces, tabs and line breaks
+    become one space (a no-break space, as French puts before « : », stays)."""
+    return re.sub(r"[ \t\r\n\f\v]+", " ", subject).strip()
+
+
 def render_issuance_email(*, credential) -> tuple[str, str, str]:
     """(subject, plain text, HTML) of the email that tells a recipient about a credential,
     in its organization's email language (laurel.mail.language)."""
@@ -37,7 +45,7 @@ def render_issuance_email(*, credential) -> tuple[str, str, str]:
         subject = render_to_string("mail/issuance_subject.txt", context)
         text = render_to_string("mail/issuance.txt", context)
         html = render_to_string("mail/issuance.html", context)
-    subject = " ".join(subject.split())  # one line, whatever the names hold
+    subject = one_line(subject)
     return subject, text, html
 
 

@@ -10,6 +10,7 @@ from django.utils import translation
 
 from laurel.mail.language import email_language
 from laurel.mail.models import EmailDelivery
+from laurel.mail.services import one_line
 from laurel.tasks import enqueue_on_commit
 
 
@@ -27,7 +28,7 @@ def render_correction_email(*, correction) -> tuple[str, str, str]:
         "wallet_url": f"{settings.LAUREL_BASE_URL}/wallet",
     }
     with translation.override(email_language(credential.organization)):
-        subject = " ".join(render_to_string("mail/correction_subject.txt", context).split())
+        subject = one_line(render_to_string("mail/correction_subject.txt", context))
         text = render_to_string("mail/correction.txt", context)
         html = render_to_string("mail/correction.html", context)
     return subject, text, html
