@@ -8,7 +8,6 @@ request; the sending itself is laurel.mail.delivery.
 from __future__ import annotations
 
 import re
-
 from datetime import timedelta
 
 from django.conf import settings
