@@ -17,6 +17,7 @@ import re
 from datetime import UTC, datetime
 
 from django.utils.formats import date_format
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext_lazy as _
 
 _MOMENT = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z"
@@ -149,11 +150,17 @@ def _localized_one(reason: str) -> str | None:
         found = pattern.match(reason)
         if found is not None:
             values = {
-                name: _moment(value) if name.endswith("_at") else value
+                name: _moment(value) if name.endswith("_at") else _isolated(value)
                 for name, value in found.groupdict().items()
             }
             return str(message) % values if values else str(message)
     return None
+
+
+def _isolated(text: str) -> str:
+    """A key id, an address or an error, kept in its own left-to-right run in a right-to-left
+    sentence (Unicode's first-strong isolate): its colons, slashes and brackets stay put."""
+    return f"\u2068{text}\u2069" if get_language_bidi() else text
 
 
 def _moment(text: str) -> str:
