@@ -165,4 +165,4 @@ def _isolated(text: str) -> str:
 
 def _moment(text: str) -> str:
     moment = datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-    return f"{date_format(moment, 'DATETIME_FORMAT')} UTC"
+    return _("%(moment)s UTC") % {"moment": date_format(moment, "DATETIME_FORMAT")}

@@ -267,3 +267,25 @@ def test_a_file_too_large_for_verify_says_its_size_in_the_languages_numbers(clie
     response = client.post("/verify", {"file": upload}, HTTP_ACCEPT_LANGUAGE="fr")
     html = response.content.decode()
     assert "Le fichier est trop volumineux (1,5\xa0Mo)\xa0; la limite est de 1\xa0Mo." in html
+
+
+@pytest.mark.parametrize(
+    "language, subject, line",
+    [
+        ("fr", "Votre code de connexion", "Votre code de connexion à Laurel est\xa0:"),
+        ("ar", "رمز تسجيل الدخول", "رمز تسجيل دخولك إلى Laurel هو:"),
+    ],
+)
+def test_the_sign_in_code_email_speaks_the_language_of_the_page_it_was_asked_from(
+    client, credential, language, subject, line
+):
+    from django.core import mail
+
+    mail.outbox.clear()
+    response = client.post(
+        "/recipients/sign-in", {"email": "ada@example.org"}, HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert response.status_code == 302
+    [message] = mail.outbox
+    assert subject in message.subject
+    assert line in message.body
