@@ -30,6 +30,7 @@ RECIPIENT_FACING = (
     "recipients/views.py",
     "mail/templates/",
     "organizations/models.py",
+    "web/forms.py",  # the sign-up form's own fields, on allauth's sign-up page
     "web/templates/web/base.html",
     "web/templates/web/error.html",
     "web/templates/web/error_page.html",
