@@ -189,7 +189,7 @@ def _clean_settings(changes: dict) -> dict:
                 raise ValidationError("emails_enabled must be true or false.", field=field)
             clean[field] = value
         elif field == "email_language":
-            if value not in dict(settings.LANGUAGES):
+            if not isinstance(value, str) or value not in dict(settings.LANGUAGES):
                 codes = ", ".join(dict(settings.LANGUAGES))
                 raise ValidationError(f"The email language must be one of {codes}.", field=field)
             clean[field] = value

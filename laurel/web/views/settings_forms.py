@@ -60,11 +60,18 @@ class GeneralForm(forms.Form):
     email_language = forms.ChoiceField(
         label=_("Language for recipient emails"),
         choices=lambda: [(code, _language_label(code, name)) for code, name in settings.LANGUAGES],
+        required=False,  # left out of a POST: unchanged
         help_text=_(
             "Issuance emails and answers to correction requests are written in it, and so "
             "are invitations. Recipients' pages follow their own browser's language."
         ),
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("email_language"):
+            cleaned.pop("email_language", None)
+        return cleaned
 
 
 def _language_label(code: str, name: str) -> str:
