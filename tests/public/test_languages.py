@@ -289,3 +289,29 @@ def test_the_sign_in_code_email_speaks_the_language_of_the_page_it_was_asked_fro
     [message] = mail.outbox
     assert subject in message.subject
     assert line in message.body
+
+
+@pytest.mark.parametrize(
+    "view, status, heading",
+    [
+        ("server_error", 500, "حدث خطأ من جهتنا"),
+        ("bad_request", 400, "تعذّر فهم هذا الطلب"),
+        ("permission_denied", 403, "لا يحقّ لك عرض هذه الصفحة"),
+    ],
+)
+def test_the_other_error_pages_render_in_the_language(rf, view, status, heading):
+    """Django's own handlers with our templates (a 500 renders without a request context)."""
+    from django.core.exceptions import PermissionDenied, SuspiciousOperation
+    from django.views import defaults
+
+    request = rf.get("/somewhere")
+    handler = getattr(defaults, view)
+    with translation.override("ar"):
+        if view == "server_error":
+            response = handler(request)
+        else:
+            error = PermissionDenied() if status == 403 else SuspiciousOperation()
+            response = handler(request, error)
+    assert response.status_code == status
+    html = response.content.decode()
+    assert _html_tag(html) == '<html lang="ar" dir="rtl">' and heading in html

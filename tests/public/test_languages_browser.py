@@ -151,3 +151,17 @@ def test_the_wallet_in_arabic_and_french(
         heading = {"ar": "شهاداتي", "fr": "Mes certificats"}[language]
         assert page.get_by_role("heading", name=heading, level=1).is_visible()
         look(page, f"lang-{language}-wallet")
+
+
+@pytest.mark.parametrize("language", ["ar", "fr", "en"])
+def test_the_not_found_page_in_each_language(browser, live_server, language):
+    with _page(browser, live_server, language) as page:
+        response = page.goto("/credential/" + "x" * 32)
+        assert response.status == 404
+        heading = {
+            "ar": "هذه الصفحة غير موجودة",
+            "fr": "Cette page n’existe pas",
+            "en": "This page does not exist",
+        }[language]
+        assert page.get_by_role("heading", name=heading).is_visible()
+        look(page, f"lang-{language}-not-found")
