@@ -117,6 +117,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "laurel.ops.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Django's LocaleMiddleware (the switcher's cookie, else Accept-Language), except on the
+    # issuer app, the admin and the API, which stay English. Before every middleware that
+    # may answer on its own, so that no answer speaks the language a thread last served.
+    "laurel.web.language.LanguageMiddleware",
     # API requests: key, rate limits, idempotency, JSON errors (only under /api/ and /v1/).
     "laurel.api.middleware.ApiMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -127,9 +131,6 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "laurel.web.errors.DomainErrorMiddleware",
-    # Django's LocaleMiddleware (Accept-Language, then the language cookie the switcher
-    # sets), except on the issuer app, the admin and the API, which stay English.
-    "laurel.web.language.LanguageMiddleware",
 ]
 
 ROOT_URLCONF = "laurel.urls"

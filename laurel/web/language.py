@@ -28,3 +28,8 @@ class LanguageMiddleware(LocaleMiddleware):
             request.LANGUAGE_CODE = translation.get_language()
             return
         super().process_request(request)
+
+    def process_response(self, request, response):
+        if speaks_english_only(request.path_info):
+            return response  # the same for everyone: no Vary, no Content-Language to add
+        return super().process_response(request, response)

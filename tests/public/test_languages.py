@@ -315,3 +315,11 @@ def test_the_other_error_pages_render_in_the_language(rf, view, status, heading)
     assert response.status_code == status
     html = response.content.decode()
     assert _html_tag(html) == '<html lang="ar" dir="rtl">' and heading in html
+
+
+def test_english_only_answers_carry_no_language_headers(client, credential):
+    _get(client, f"/credential/{credential.pk}", "ar")  # this thread last spoke Arabic
+    response = client.get("/api/v1/organization", HTTP_ACCEPT_LANGUAGE="ar")
+    assert response.status_code == 401
+    assert "Content-Language" not in response
+    assert "Accept-Language" not in response.get("Vary", "")
