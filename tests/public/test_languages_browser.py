@@ -165,3 +165,21 @@ def test_the_not_found_page_in_each_language(browser, live_server, language):
         }[language]
         assert page.get_by_role("heading", name=heading).is_visible()
         look(page, f"lang-{language}-not-found")
+
+
+def test_with_javascript_the_switcher_closes_like_a_menu(browser, live_server):
+    with _page(browser, live_server, "fr") as page:
+        page.goto("/verify")
+        switcher = page.locator("details.language-switcher")
+        page.locator(".language-switcher summary").click()
+        assert switcher.get_attribute("open") is not None
+        look(page, "lang-switcher-open")  # (axe needs JavaScript: not in the test above)
+        page.keyboard.press("Escape")
+        assert switcher.get_attribute("open") is None
+        page.locator(".language-switcher summary").click()
+        page.locator("h1").click()
+        assert switcher.get_attribute("open") is None
+        page.locator(".language-switcher summary").click()
+        page.get_by_role("button", name="Español").click()
+        page.wait_for_url("**/verify")
+        assert page.get_by_role("heading", name="Verificar una credencial", exact=True).is_visible()
