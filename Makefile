@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export LAUREL_DATA_DIR ?= $(CURDIR)/data
 
-.PHONY: run test install interop lint bench clean
+.PHONY: run test install interop lint bench clean messages catalogs
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,15 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy laurel/vc laurel/design
+
+# Translations (laurel/locale/README.md): extract the marked strings into the .po files
+# (GNU gettext's xgettext), then, once translated, compile the committed .mo files (babel).
+messages: install
+	$(BIN)/python -c "from laurel.ops import data_dir; data_dir.prepare()"
+	cd laurel && ../$(BIN)/laurel makemessages -l fr -l es -l ar -e html,txt,py --no-obsolete
+
+catalogs: install
+	$(BIN)/pybabel compile -d laurel/locale -D django --statistics
 
 bench: install
 	$(BIN)/python bench/vc.py

@@ -117,6 +117,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "laurel.ops.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Django's LocaleMiddleware (the switcher's cookie, else Accept-Language), except on the
+    # issuer app, the admin and the API, which stay English. Before every middleware that
+    # may answer on its own, so that no answer speaks the language a thread last served.
+    "laurel.web.language.LanguageMiddleware",
     # API requests: key, rate limits, idempotency, JSON errors (only under /api/ and /v1/).
     "laurel.api.middleware.ApiMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -127,7 +131,6 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "laurel.web.errors.DomainErrorMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
 ]
 
 ROOT_URLCONF = "laurel.urls"
@@ -321,7 +324,21 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 if SESSION_COOKIE_SECURE:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Recipient-facing pages and emails: English, French, Spanish, Arabic (right to left).
+# The choice is Accept-Language, then the switcher's cookie; URLs carry no language.
 LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("fr", "French"),
+    ("es", "Spanish"),
+    ("ar", "Arabic"),
+]
+LANGUAGE_COOKIE_NAME = "laurel_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = LAUREL_BASE_URL.startswith("https://")
+# Where Laurel's date formats differ from Django's (laurel/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["laurel.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

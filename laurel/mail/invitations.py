@@ -9,8 +9,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import translation
 
+from laurel.mail.language import email_language
 from laurel.mail.models import EmailDelivery
+from laurel.mail.services import one_line
 from laurel.mail.tasks import send_email
 from laurel.tasks import enqueue_on_commit
 
@@ -26,15 +29,16 @@ def render_invitation_email(*, invitation, token: str) -> tuple[str, str, str]:
     inviter = invitation.invited_by
     context = {
         "organization_name": invitation.organization.name,
-        "role": invitation.get_role_display(),
         "inviter": getattr(inviter, "email", "") if inviter else "",
         "accept_url": invitation_url(token),
         "expires_at": invitation.expires_at,
     }
-    subject = render_to_string("mail/invitation_subject.txt", context)
-    subject = " ".join(subject.split())
-    text = render_to_string("mail/invitation.txt", context)
-    html = render_to_string("mail/invitation.html", context)
+    with translation.override(email_language(invitation.organization)):
+        context["role"] = invitation.get_role_display()  # in the email's language
+        subject = render_to_string("mail/invitation_subject.txt", context)
+        text = render_to_string("mail/invitation.txt", context)
+        html = render_to_string("mail/invitation.html", context)
+    subject = one_line(subject)
     return subject, text, html
 
 

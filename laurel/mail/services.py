@@ -7,14 +7,16 @@ request; the sending itself is laurel.mail.delivery.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from laurel import rows
+from laurel.mail.language import email_language
 from laurel.mail.models import EmailDelivery
 from laurel.mail.tasks import send_email
 from laurel.tasks import enqueue_many_on_commit, enqueue_on_commit
@@ -24,18 +26,26 @@ def credential_page_url(credential) -> str:
     return f"{settings.LAUREL_BASE_URL}/credential/{credential.id}"
 
 
+def one_line(subject: str) -> str:
+    """A subject on one line, whatever the names hold: runs of spaces, tabs and line breaks
+    become one space (a no-break space, as French puts before « : », stays)."""
+    return re.sub(r"[ \t\r\n\f\v]+", " ", subject).strip()
+
+
 def render_issuance_email(*, credential) -> tuple[str, str, str]:
-    """(subject, plain text, HTML) of the email that tells a recipient about a credential."""
+    """(subject, plain text, HTML) of the email that tells a recipient about a credential,
+    in its organization's email language (laurel.mail.language)."""
     context = {
         "organization_name": credential.organization.name,
         "group_title": credential.group.title,
         "recipient_name": credential.recipient_name,
         "view_url": credential_page_url(credential),
     }
-    subject = render_to_string("mail/issuance_subject.txt", context)
-    subject = " ".join(subject.split())  # one line, whatever the names hold
-    text = render_to_string("mail/issuance.txt", context)
-    html = render_to_string("mail/issuance.html", context)
+    with translation.override(email_language(credential.organization)):
+        subject = render_to_string("mail/issuance_subject.txt", context)
+        text = render_to_string("mail/issuance.txt", context)
+        html = render_to_string("mail/issuance.html", context)
+    subject = one_line(subject)
     return subject, text, html
 
 
@@ -91,18 +101,19 @@ class _IssuanceEmails:
             "recipient_name": credential.recipient_name,
             "view_url": cls.URL,
         }
-        return (
-            render_to_string("mail/issuance_subject.txt", context),
-            render_to_string("mail/issuance.txt", context),
-            render_to_string("mail/issuance.html", context),
-        )
+        with translation.override(email_language(credential.organization)):
+            return (
+                render_to_string("mail/issuance_subject.txt", context),
+                render_to_string("mail/issuance.txt", context),
+                render_to_string("mail/issuance.html", context),
+            )
 
     def _fill(self, credential) -> tuple[str, str, str]:
         from django.utils.html import escape
 
         name, url = credential.recipient_name, credential_page_url(credential)
         subject, text, html = self.frames
-        subject = " ".join(subject.replace(self.NAME, name).replace(self.URL, url).split())
+        subject = one_line(subject.replace(self.NAME, name).replace(self.URL, url))
         text = text.replace(self.NAME, name).replace(self.URL, url)
         html = html.replace(self.NAME, escape(name)).replace(self.URL, escape(url))
         return subject, text, html

@@ -6,14 +6,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from laurel.organizations.tenancy import TenantManager
 
 
 class Role(models.TextChoices):
-    OWNER = "owner", "Owner"
-    ADMIN = "admin", "Admin"
-    ISSUER = "issuer", "Issuer"
+    OWNER = "owner", _("Owner")
+    ADMIN = "admin", _("Admin")
+    ISSUER = "issuer", _("Issuer")
 
 
 class Door(models.TextChoices):
@@ -42,6 +43,9 @@ class Organization(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     plan = models.CharField(max_length=16, choices=Plan.choices, default=Plan.FREE)
     emails_enabled = models.BooleanField(default=True)
+    # The language of the emails its recipients get (issuance, correction answers) and of
+    # its invitations: one of settings.LANGUAGES. Recipients' pages follow their browser.
+    email_language = models.CharField(max_length=8, default="en")
     # Staff override of the plan's monthly recipient quota (contracts differ from list prices).
     monthly_quota_override = models.PositiveIntegerField(null=True, blank=True)
     # Issuer profile, as it appears in every credential.

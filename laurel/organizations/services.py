@@ -9,6 +9,7 @@ DomainError.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
@@ -153,12 +154,13 @@ def set_plan(
     return organization
 
 
-SETTINGS_FIELDS = ("name", "emails_enabled", "url", "email", "image")
+SETTINGS_FIELDS = ("name", "emails_enabled", "email_language", "url", "email", "image")
 
 
 @transaction.atomic
 def update_organization_settings(*, actor: Actor, **changes) -> Organization:
-    """Owner/Admin change the name, email switch and issuer profile (url, email, image)."""
+    """Owner/Admin change the name, the email switch and language, and the issuer profile
+    (url, email, image)."""
     require(actor, "manage_settings")
     unknown = set(changes) - set(SETTINGS_FIELDS)
     if unknown:
@@ -185,6 +187,11 @@ def _clean_settings(changes: dict) -> dict:
         elif field == "emails_enabled":
             if not isinstance(value, bool):
                 raise ValidationError("emails_enabled must be true or false.", field=field)
+            clean[field] = value
+        elif field == "email_language":
+            if not isinstance(value, str) or value not in dict(settings.LANGUAGES):
+                codes = ", ".join(dict(settings.LANGUAGES))
+                raise ValidationError(f"The email language must be one of {codes}.", field=field)
             clean[field] = value
         else:
             limit = validation.max_length(Organization, field)

@@ -160,7 +160,8 @@ def page_shell(request) -> str:
 
     Rendering the layout (static URLs, URL reversing, translations) costs more than the
     rest of a cached page load; for a visitor it differs only by the CSRF token, which
-    stays a placeholder here and is filled in per request (see views_credential).
+    stays a placeholder here and is filled in per request (see views_credential), like
+    the page the language switcher comes back to.
     """
     key = f"laurel:public:shell:{get_language()}"
     shell = local_cache.get(key)
@@ -173,6 +174,7 @@ def page_shell(request) -> str:
             "body": mark_safe(SHELL_MARK % "body"),  # noqa: S308 - a placeholder
             "private": False,
             "csrf_token": mark_safe(SHELL_MARK % "csrf"),  # noqa: S308 - a placeholder
+            "language_next": mark_safe(SHELL_MARK % "next"),  # noqa: S308 - a placeholder
         }
         shell = render_to_string("public/credential.html", context, request=request)
         local_cache.set(key, shell, timezone.now().timestamp() + FRAGMENT_TTL)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from laurel.credentials.models import Credential
 from laurel.credentials.rules import SUPERSEDED_REASON
+from laurel.public.reasons import localized_reason
 from laurel.public.resolvers import LocalResolver
 from laurel.vc.errors import VCError
 from laurel.vc.verify import COULD_NOT_CHECK, FAILED, PASSED, Check, Report, verify_credential
@@ -170,7 +171,7 @@ class CheckLine:
             title=str(CHECK_TITLES.get(check.name, check.name)),
             outcome=check.outcome,
             label=str(OUTCOME_LABELS.get(check.outcome, check.outcome)),
-            reason=check.reason,
+            reason=localized_reason(check.reason),
         )
 
     @property
@@ -274,11 +275,11 @@ def report_standing(report: Report) -> Standing:
     status = _check(report, "status")
     if status is not None and status.outcome == FAILED:
         kind = "suspended" if "suspended" in status.reason else "revoked"
-        return Standing(kind, reason=status.reason)
+        return Standing(kind, reason=localized_reason(status.reason))
     if report.valid:
         return Standing("valid")
     if _only_dates_failed(report):
-        return Standing("expired", reason=_check(report, "validity dates").reason)
+        return Standing("expired", reason=localized_reason(_check(report, "validity dates").reason))
     return Standing("invalid", reason=_first_failure(report))
 
 
@@ -302,7 +303,7 @@ def _only_dates_failed(report: Report) -> bool:
 def _first_failure(report: Report) -> str:
     for check in report.checks:
         if check.outcome == FAILED:
-            return f"{CHECK_TITLES.get(check.name, check.name)}: {check.reason}"
+            return f"{CHECK_TITLES.get(check.name, check.name)}: {localized_reason(check.reason)}"
     return ""
 
 

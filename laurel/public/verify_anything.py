@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from laurel.credentials.models import Credential
@@ -84,8 +85,11 @@ def verify_upload(upload) -> Outcome:
     limit = settings.LAUREL_VERIFY_MAX_UPLOAD_BYTES
     if upload.size > limit:
         return Outcome(
-            error=_("The file is too large (%(size).1f MB); the limit is %(limit)d MB.")
-            % {"size": upload.size / 1024 / 1024, "limit": limit // 1024 // 1024}
+            error=_("The file is too large (%(size)s MB); the limit is %(limit)s MB.")
+            % {
+                "size": number_format(upload.size / 1024 / 1024, 1),  # "5,3" in French
+                "limit": number_format(limit // 1024 // 1024),
+            }
         )
     return verify_bytes(upload.read(limit + 1), filename=upload.name)
 

@@ -6,6 +6,8 @@ privacy rule (may_view), then a cached fragment or a cached image, and one count
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
@@ -63,7 +65,8 @@ def credential_page(request: HttpRequest, credential_id: str) -> HttpResponse:
     fragments = page_fragments(key)
     counted(request, key.pk, Kind.PAGE_VIEW)
     if key.privacy == "public" and _plain_visitor(request):
-        return HttpResponse(_fill(page_shell(request), fragments, get_token(request)))
+        shell = page_shell(request)
+        return HttpResponse(_fill(shell, fragments, get_token(request), request.get_full_path()))
     response = render(
         request,
         "public/credential.html",
@@ -85,12 +88,13 @@ def _plain_visitor(request: HttpRequest) -> bool:
     return settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
 
 
-def _fill(shell: str, fragments: dict, csrf_token: str) -> str:
+def _fill(shell: str, fragments: dict, csrf_token: str, path: str) -> str:
     return (
         shell.replace(SHELL_MARK % "title", escape(fragments["title"]), 1)
         .replace(SHELL_MARK % "head", fragments["head"], 1)
         .replace(SHELL_MARK % "body", fragments["body"], 1)
         .replace(SHELL_MARK % "csrf", escape(csrf_token))
+        .replace(SHELL_MARK % "next", escape(quote(path)), 1)
     )
 
 

@@ -6,8 +6,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import translation
 
+from laurel.mail.language import email_language
 from laurel.mail.models import EmailDelivery
+from laurel.mail.services import one_line
 from laurel.tasks import enqueue_on_commit
 
 
@@ -24,9 +27,10 @@ def render_correction_email(*, correction) -> tuple[str, str, str]:
         "view_url": f"{settings.LAUREL_BASE_URL}/credential/{(new or credential).pk}",
         "wallet_url": f"{settings.LAUREL_BASE_URL}/wallet",
     }
-    subject = " ".join(render_to_string("mail/correction_subject.txt", context).split())
-    text = render_to_string("mail/correction.txt", context)
-    html = render_to_string("mail/correction.html", context)
+    with translation.override(email_language(credential.organization)):
+        subject = one_line(render_to_string("mail/correction_subject.txt", context))
+        text = render_to_string("mail/correction.txt", context)
+        html = render_to_string("mail/correction.html", context)
     return subject, text, html
 
 

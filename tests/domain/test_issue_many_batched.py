@@ -179,3 +179,28 @@ def test_every_credential_of_a_batch_is_emailed_and_announced(owner, never_group
     assert DBTaskResult.objects.count() - before == 3 + 6
     paths = set(DBTaskResult.objects.values_list("task_path", flat=True))
     assert {"laurel.mail.tasks.send_email", "laurel.webhooks.tasks.deliver_webhook"} <= paths
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_a_batch_emails_in_the_organizations_language_from_one_rendering(
+    owner, never_group, acme, language
+):
+    from laurel.mail.services import _IssuanceEmails
+
+    acme.email_language = language
+    acme.save(update_fields=["email_language"])
+    outcomes = issue_many(actor=owner, group_key=never_group.key, rows=rows(3))
+    credentials = list(
+        Credential.objects.select_related("group", "organization").filter(
+            pk__in=[o.pk for o in outcomes]
+        )
+    )
+    # the one rendering matches the full one in that language, so the batch uses it
+    assert _IssuanceEmails(credentials[0]).exact
+    emails = {e.credential_id: e for e in EmailDelivery.objects.filter(kind="issuance")}
+    for credential in credentials:
+        email = emails[credential.pk]
+        assert (email.subject, email.body_text, email.body_html) == render_issuance_email(
+            credential=credential
+        )
+    assert f'lang="{language}"' in emails[credentials[0].pk].body_html

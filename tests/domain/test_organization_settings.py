@@ -63,3 +63,26 @@ def test_a_bad_setting_is_refused_by_name_and_nothing_changes(owner, field, valu
         update_organization_settings(actor=owner, **{field: value})
     assert refused.value.field == field
     assert Organization.objects.filter(pk=owner.organization.pk).values().get() == before
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es", "ar"])
+def test_the_email_language_is_one_laurel_ships(owner, language):
+    update_organization_settings(actor=owner, email_language=language)
+    assert Organization.objects.get(pk=owner.organization.pk).email_language == language
+
+
+@pytest.mark.parametrize("value", ["de", "", "FR", None, 5, "fr-CA", ["fr"]])
+def test_an_email_language_laurel_does_not_ship_is_refused_and_nothing_changes(owner, value):
+    with pytest.raises(ValidationError) as refused:
+        update_organization_settings(actor=owner, name="Renamed", email_language=value)
+    assert refused.value.field == "email_language"
+    stored = Organization.objects.get(pk=owner.organization.pk)
+    assert (stored.email_language, stored.name) == ("en", "Acme Academy")
+
+
+def test_an_issuer_may_not_change_the_email_language(issuer):
+    from laurel.organizations.errors import Forbidden
+
+    with pytest.raises(Forbidden):
+        update_organization_settings(actor=issuer, email_language="fr")
+    assert Organization.objects.get(pk=issuer.organization.pk).email_language == "en"

@@ -24,6 +24,7 @@ GOOD = {
     "email": "hello@acme.example.org",
     "image": "https://acme.example.org/logo.png",
     "emails_enabled": "on",
+    "email_language": "en",
 }
 
 
@@ -38,6 +39,19 @@ def test_general_saves_every_field_through_the_service(member_login, admin):
     assert event.actor_user == admin.user
     follow = client.get(response["Location"])
     assert "Organization settings saved." in follow.content.decode()
+
+
+def test_the_language_for_recipient_emails_is_saved_and_only_a_shipped_one(member_login, owner):
+    client = member_login(owner.user)
+    response = client.post(url(owner.organization, "general"), {**GOOD, "email_language": "ar"})
+    assert response.status_code == 302
+    assert Organization.objects.get(pk=owner.organization.pk).email_language == "ar"
+    page = client.get(url(owner.organization, "general")).content.decode()
+    assert '<option value="ar" selected>العربيّة (Arabic)</option>' in page
+    assert '<option value="fr">Français (French)</option>' in page
+    refused = client.post(url(owner.organization, "general"), {**GOOD, "email_language": "de"})
+    assert refused.status_code == 400
+    assert Organization.objects.get(pk=owner.organization.pk).email_language == "ar"
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import pgettext_lazy
 
 register = template.Library()
 
@@ -39,3 +40,31 @@ def badge_medallion(credential, size: int = 112):
         1,
     ).replace(' role="img"', "", 1)
     return mark_safe(svg)  # noqa: S308 - built by badge_svg from escaped text
+
+
+# The Open Badges 3.0 achievement types issuers pick most (laurel.web.forms_groups), in
+# the page's language; a type of the issuer's own words is shown as they wrote it.
+ACHIEVEMENT_KINDS = {
+    "Achievement": pgettext_lazy("achievement type", "Achievement"),
+    "Award": pgettext_lazy("achievement type", "Award"),
+    "Badge": pgettext_lazy("achievement type", "Badge"),
+    "Certificate": pgettext_lazy("achievement type", "Certificate"),
+    "CertificateOfCompletion": pgettext_lazy("achievement type", "Certificate of completion"),
+    "Certification": pgettext_lazy("achievement type", "Certification"),
+    "Competency": pgettext_lazy("achievement type", "Competency"),
+    "Course": pgettext_lazy("achievement type", "Course"),
+    "Degree": pgettext_lazy("achievement type", "Degree"),
+    "Diploma": pgettext_lazy("achievement type", "Diploma"),
+    "License": pgettext_lazy("achievement type", "License"),
+    "Membership": pgettext_lazy("achievement type", "Membership"),
+    "MicroCredential": pgettext_lazy("achievement type", "Micro-credential"),
+}
+
+
+@register.filter
+def achievement_kind(kind: str) -> str:
+    """ "Certificate" → "Certificat" on a French page; any other text as it is."""
+    if not kind:
+        return str(ACHIEVEMENT_KINDS["Certificate"])
+    label = ACHIEVEMENT_KINDS.get(str(kind))
+    return str(label) if label is not None else kind

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.utils.text import capfirst
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from laurel.organizations.models import Organization, Role
@@ -54,6 +57,27 @@ class GeneralForm(forms.Form):
         required=False,
         help_text=_("Switched off, Laurel sends no emails; you share links yourself."),
     )
+    email_language = forms.ChoiceField(
+        label=_("Language for recipient emails"),
+        choices=lambda: [(code, _language_label(code, name)) for code, name in settings.LANGUAGES],
+        required=False,  # left out of a POST: unchanged
+        help_text=_(
+            "Issuance emails and answers to correction requests are written in it, and so "
+            "are invitations. Recipients' pages follow their own browser's language."
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("email_language"):
+            cleaned.pop("email_language", None)
+        return cleaned
+
+
+def _language_label(code: str, name: str) -> str:
+    """ "Français (French)": the language's own name, then the English one."""
+    local = capfirst(get_language_info(code)["name_local"])
+    return local if local == name else f"{local} ({name})"
 
 
 class InviteForm(forms.Form):

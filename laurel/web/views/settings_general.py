@@ -39,6 +39,7 @@ def _initial(organization) -> dict:
         "url": organization.url,
         "email": organization.email,
         "emails_enabled": organization.emails_enabled,
+        "email_language": organization.email_language,
     }
 
 

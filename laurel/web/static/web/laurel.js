@@ -23,6 +23,23 @@
       box.checked = event.target.checked;
     });
   });
+  // The language switcher is a <details> (it works without JavaScript); with it, a click
+  // elsewhere or Escape closes it, as a menu would.
+  function closeSwitchers(except) {
+    document.querySelectorAll("details.language-switcher[open]").forEach(function (menu) {
+      if (menu !== except) menu.removeAttribute("open");
+    });
+  }
+  document.addEventListener("click", function (event) {
+    closeSwitchers(event.target.closest && event.target.closest("details.language-switcher"));
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var open = document.querySelector("details.language-switcher[open]");
+    if (!open) return;
+    open.removeAttribute("open");
+    open.querySelector("summary").focus();
+  });
   document.addEventListener("DOMContentLoaded", function () { showToasts(document); });
   document.addEventListener("htmx:afterSettle", function (event) { showToasts(event.target); });
 })();
