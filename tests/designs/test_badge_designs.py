@@ -236,6 +236,22 @@ def test_a_group_image_url_is_kept_until_the_group_chooses_a_badge_design(
     )
 
 
+def test_the_page_shows_the_badge_its_achievement_image_points_to(
+    client, owner, group_factory, acme, publish_to
+):
+    group = group_factory(acme, title="Pictured", image="https://cdn.example.org/b.png")
+    kept = publish_to(group)
+    page = client.get(f"/credential/{kept.pk}").content.decode()
+    assert 'src="https://cdn.example.org/b.png"' in page
+    design = badge_design(owner)
+    services.use_for_group(actor=owner, design_id=design.pk, group_key=group.key)
+    designed = publish_to(group, email="grace@example.org")
+    page = client.get(f"/credential/{designed.pk}").content.decode()
+    # the designed badge, as in its achievement.image, not the group's URL
+    assert "https://cdn.example.org/b.png" not in page
+    assert f'src="/credential/{designed.pk}/badge.png"' in page
+
+
 def test_without_a_badge_design_the_badge_is_the_built_in_medallion(client, never_group,
                                                                     publish_to):  # fmt: skip
     credential = publish_to(never_group)

@@ -42,6 +42,16 @@ def badge_medallion(credential, size: int = 112):
     return mark_safe(svg)  # noqa: S308 - built by badge_svg from escaped text
 
 
+@register.filter
+def group_image(credential) -> str:
+    """The group's own image URL when that is the credential's badge (the issuer gave one
+    and chose no badge design: laurel.credentials.signing.achievement_image), else ''."""
+    from laurel.credentials.signing import achievement_image
+
+    image = credential.group.image
+    return image if image and achievement_image(credential) == image else ""
+
+
 # The Open Badges 3.0 achievement types issuers pick most (laurel.web.forms_groups), in
 # the page's language; a type of the issuer's own words is shown as they wrote it.
 ACHIEVEMENT_KINDS = {
