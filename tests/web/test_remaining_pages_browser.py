@@ -40,7 +40,7 @@ def test_pages_off_the_main_flows(page, two_organizations):
 
     response = page.goto(f"/organizations/{first.slug}/credentials/no-such-credential/revoke")
     assert response.status == 404
-    assert page.get_by_role("heading", name="This page does not exist").is_visible()
+    assert page.get_by_role("heading", name="Not found").is_visible()
     look(page, "not-found-in-organization")
     response = page.goto("/organizations/nobody-here/")
     assert response.status == 404
