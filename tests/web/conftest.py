@@ -59,7 +59,11 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport=DESKTOP)
+    # Reduced motion (Bootstrap then drops its transitions): axe reads colours as they end,
+    # never halfway through a button's change of state.
+    context = browser.new_context(
+        base_url=live_server.url, viewport=DESKTOP, reduced_motion="reduce"
+    )
     page = context.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
