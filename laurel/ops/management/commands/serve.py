@@ -61,7 +61,12 @@ def missing_fonts_report() -> str | None:
 
 
 def default_web_workers() -> int:
-    return int(os.environ.get("LAUREL_WEB_WORKERS", min(max(os.cpu_count() or 1, 2), 4)))
+    """Two web processes a core (at least 2, at most 8), each answering one request at a
+    time: on CPython, threads of one process wait for each other's GIL, which is what made
+    the slow tail of /credential/<id> (bench/verify_page.py at 32 connections on 2 cores:
+    p99 57 ms with 2 processes x 4 threads, 37 ms with 4 x 1)."""
+    cores = os.cpu_count() or 1
+    return int(os.environ.get("LAUREL_WEB_WORKERS", min(max(2 * cores, 2), 8)))
 
 
 class Command(BaseCommand):
@@ -81,7 +86,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threads",
             type=int,
-            default=int(os.environ.get("LAUREL_WEB_THREADS", "4")),
+            default=int(os.environ.get("LAUREL_WEB_THREADS", "1")),
             help="Threads per web process.",
         )
         parser.add_argument(
