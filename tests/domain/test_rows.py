@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from django.apps import apps
 from django.db import connection, transaction
 
 from laurel import rows
@@ -13,7 +14,7 @@ from laurel.credentials.issue_reads import lock_for_issuing
 from laurel.credentials.models import Credential, CredentialGroup
 from laurel.organizations.api_keys import authenticate_api_key, create_api_key
 from laurel.organizations.errors import GroupNotFound
-from laurel.organizations.models import ApiKey, Organization, SigningKey
+from laurel.organizations.models import ApiKey, AuditEvent, Organization, SigningKey
 from laurel.organizations.signing_keys import rotate_signing_key
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +143,53 @@ def test_insert_writes_every_field_as_save_would(owner):
         (obj.action, obj.data, obj.created_at, obj.actor_label) for obj in made
     ]
     rows.insert([])  # nothing to write: no statement, no error
+
+
+SAMPLES = {type(None): None, str: "Zoë <b>'=1+1'</b>", bool: True, int: 41}
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        field
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+    ],
+    ids=lambda field: f"{field.model._meta.label}.{field.name}",
+)
+def test_a_value_written_as_it_is_is_what_get_db_prep_save_gives(field):
+    """rows skips get_db_prep_save only for values it would give back unchanged."""
+    for kind in rows.unchanged_types(field, connection):
+        value = SAMPLES[kind]
+        assert field.get_db_prep_save(value, connection) is value, kind
+
+
+def test_text_is_written_as_it_is_and_dates_and_json_are_prepared():
+    event = AuditEvent._meta
+    assert str in rows.unchanged_types(event.get_field("action"), connection)
+    assert rows.unchanged_types(event.get_field("created_at"), connection) == {type(None)}
+    assert rows.unchanged_types(event.get_field("data"), connection) == {type(None)}
+
+
+def test_insert_values_returns_the_ids_in_the_rows_order_and_skips_conflicts(owner):
+    from laurel.organizations.models import QuotaUsage
+
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    month = now.date().replace(day=1)
+    emails = [f"p{n}@example.org" for n in (5, 1, 9, 3)]
+
+    def usage(email):
+        return {
+            "organization": owner.organization.pk,
+            "month": month,
+            "email_normalized": email,
+            "created_at": now,
+        }
+
+    ids = rows.insert_values(QuotaUsage, [usage(email) for email in emails], returning=True)
+    stored = dict(QuotaUsage.objects.filter(pk__in=ids).values_list("pk", "email_normalized"))
+    assert [stored[pk] for pk in ids] == emails
+    rows.insert_values(
+        QuotaUsage, [usage(emails[0]), usage("new@example.org")], ignore_conflicts=True
+    )
+    assert QuotaUsage.objects.filter(organization=owner.organization).count() == 5
