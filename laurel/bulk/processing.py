@@ -19,10 +19,11 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from laurel import rows as db_rows
 from laurel.bulk.models import BulkChunk, BulkJob, BulkRow
 from laurel.credentials.batch import IssueRow, issue_many
 from laurel.credentials.status_lists import reserve_slots, reserved_slots
@@ -229,36 +230,18 @@ def _issue_rows(
 
 
 def _record_outcomes(rows: list[BulkRow]) -> None:
-    """Write the batch's outcomes: the issued rows in one UPDATE (each its credential, by
-    a CASE on the row id), the failed ones in one UPDATE per distinct reason. Hand-written:
-    `bulk_update` spends more time building its CASE expressions than the batch spends
-    signing (1.4 s of 4.4 s for 1,000 rows, profiled)."""
-    table = connection.ops.quote_name(BulkRow._meta.db_table)
-    issued = [row for row in rows if row.outcome == BulkRow.Outcome.ISSUED]
+    """Write the batch's outcomes: the issued rows in one UPDATE (each its credential),
+    the failed ones in one UPDATE per distinct reason. Not `bulk_update`, which spends
+    more time building its CASE expressions than the batch spends signing (1.4 s of 4.4 s
+    for 1,000 rows, profiled)."""
+    issued = {row.pk: row.credential_id for row in rows if row.outcome == BulkRow.Outcome.ISSUED}
+    db_rows.update_each(BulkRow, "credential", issued, also={"outcome": BulkRow.Outcome.ISSUED})
     failed: dict[tuple[str, str, str], list[int]] = {}
     for row in rows:
         if row.outcome != BulkRow.Outcome.ISSUED:
             failed.setdefault((row.outcome, row.error_code, row.reason), []).append(row.pk)
-    with connection.cursor() as cursor:
-        if issued:
-            cases = " ".join(["WHEN %s THEN %s"] * len(issued))
-            marks = ", ".join(["%s"] * len(issued))
-            cursor.execute(
-                f"UPDATE {table} SET outcome = %s, credential_id = CASE id {cases} END "
-                f"WHERE id IN ({marks})",
-                [
-                    BulkRow.Outcome.ISSUED,
-                    *(value for row in issued for value in (row.pk, row.credential_id)),
-                    *(row.pk for row in issued),
-                ],
-            )
-        for (outcome, code, reason), ids in failed.items():
-            marks = ", ".join(["%s"] * len(ids))
-            cursor.execute(
-                f"UPDATE {table} SET outcome = %s, error_code = %s, reason = %s "
-                f"WHERE id IN ({marks})",
-                [outcome, code, reason, *ids],
-            )
+    for (outcome, code, reason), ids in failed.items():
+        BulkRow.objects.filter(pk__in=ids).update(outcome=outcome, error_code=code, reason=reason)
 
 
 def _cancel_chunk(chunk: BulkChunk) -> None:

@@ -150,11 +150,7 @@ SAMPLES = {type(None): None, str: "Zoë <b>'=1+1'</b>", bool: True, int: 41}
 
 @pytest.mark.parametrize(
     "field",
-    [
-        field
-        for model in apps.get_models()
-        for field in model._meta.concrete_fields
-    ],
+    [field for model in apps.get_models() for field in model._meta.concrete_fields],
     ids=lambda field: f"{field.model._meta.label}.{field.name}",
 )
 def test_a_value_written_as_it_is_is_what_get_db_prep_save_gives(field):
@@ -193,3 +189,51 @@ def test_insert_values_returns_the_ids_in_the_rows_order_and_skips_conflicts(own
         QuotaUsage, [usage(emails[0]), usage("new@example.org")], ignore_conflicts=True
     )
     assert QuotaUsage.objects.filter(organization=owner.organization).count() == 5
+
+
+def test_text_that_array_literals_would_need_quoting_for_is_written_as_given(owner):
+    """PostgreSQL receives each column as an array: text with the characters of an array
+    literal (braces, commas, quotes, backslashes), NULL spelled out, newlines and every
+    script must come back as it went."""
+    from django.test.utils import CaptureQueriesContext
+
+    from laurel.organizations.models import AuditEvent
+
+    labels = ['{a,"b"}', "back\\slash", "NULL", "", "line\nbreak\ttab", "עִבְרִית 中文 🎓", "'; --"]
+    events = [
+        AuditEvent(organization=owner.organization, action=f"odd{n}", actor_label=label, data={})
+        for n, label in enumerate(labels)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        rows.insert(events)
+    assert len(queries) == 1 and "INSERT" in queries[0]["sql"]
+    stored = dict(
+        AuditEvent.objects.filter(action__startswith="odd").values_list("action", "actor_label")
+    )
+    assert [stored[f"odd{n}"] for n in range(len(labels))] == labels
+    users = AuditEvent.objects.filter(action__startswith="odd").values_list("actor_user", flat=True)
+    assert set(users) == {None}  # a column of NULLs only
+
+
+def test_update_each_sets_each_row_its_own_value_and_the_shared_ones(owner):
+    from laurel.organizations.models import AuditEvent
+
+    events = [
+        AuditEvent(organization=owner.organization, action=f"upd{n}", actor_label="", data={})
+        for n in range(5)
+    ]
+    rows.insert(events)
+    ids = list(
+        AuditEvent.objects.filter(action__startswith="upd")
+        .order_by("action")
+        .values_list("pk", flat=True)
+    )
+    labels = {pk: f"label {n} {{,\"}}" for n, pk in enumerate(ids[:4])}
+    rows.update_each(AuditEvent, "actor_label", labels, also={"door": "bulk"})
+    stored = {e.pk: (e.actor_label, e.door) for e in AuditEvent.objects.filter(pk__in=ids)}
+    assert stored == {
+        **{pk: (label, "bulk") for pk, label in labels.items()},
+        ids[4]: ("", AuditEvent.objects.get(pk=ids[4]).door),
+    }
+    assert stored[ids[4]][1] != "bulk"  # the row not named is left as it was
+    rows.update_each(AuditEvent, "actor_label", {})  # nothing to do: no statement
