@@ -11,6 +11,7 @@ nothing). `converted(Model, fields, values)` converts the values of some fields 
 
 from __future__ import annotations
 
+import datetime
 import operator
 from collections.abc import Callable, Sequence
 from typing import TypeVar
@@ -280,12 +281,25 @@ def _reader(field) -> Callable[[models.Model], object]:
 
 def _prepared(field, column: list, connection) -> list:
     """`field.get_db_prep_save` of each value of `column`, skipped for the values it would
-    give back unchanged (`unchanged_types`): most of a batch's values are such strings."""
+    give back unchanged (`unchanged_types`: most of a batch's values are such strings),
+    and worked out once per distinct date or time (a batch's rows share a few: its
+    `now`, its issue date)."""
     same = unchanged_types(field, connection)
     prepare = field.get_db_prep_save
-    return [value if type(value) in same else prepare(value, connection) for value in column]
+    known: dict = {}
+
+    def convert(value):
+        if type(value) not in _BY_VALUE:
+            return prepare(value, connection)
+        key = (value, getattr(value, "tzinfo", None))  # one instant in two zones: two keys
+        if key not in known:
+            known[key] = prepare(value, connection)
+        return known[key]
+
+    return [value if type(value) in same else convert(value) for value in column]
 
 
+_BY_VALUE = frozenset({datetime.datetime, datetime.date})
 _TEXT = ("CharField", "TextField", "EmailField", "URLField", "SlugField")
 _INTEGER = (
     "IntegerField",

@@ -228,7 +228,7 @@ def test_update_each_sets_each_row_its_own_value_and_the_shared_ones(owner):
         .order_by("action")
         .values_list("pk", flat=True)
     )
-    labels = {pk: f"label {n} {{,\"}}" for n, pk in enumerate(ids[:4])}
+    labels = {pk: f'label {n} {{,"}}' for n, pk in enumerate(ids[:4])}
     rows.update_each(AuditEvent, "actor_label", labels, also={"door": "bulk"})
     stored = {e.pk: (e.actor_label, e.door) for e in AuditEvent.objects.filter(pk__in=ids)}
     assert stored == {
@@ -237,3 +237,28 @@ def test_update_each_sets_each_row_its_own_value_and_the_shared_ones(owner):
     }
     assert stored[ids[4]][1] != "bulk"  # the row not named is left as it was
     rows.update_each(AuditEvent, "actor_label", {})  # nothing to do: no statement
+
+
+def test_times_shared_by_rows_are_written_as_each_row_gives_them(owner):
+    """A column's dates are prepared once per distinct value: the same instant given in
+    two zones, and distinct instants, all come back as given."""
+    from datetime import timedelta
+    from datetime import timezone as tz
+
+    from laurel.organizations.models import AuditEvent
+
+    noon = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    times = [noon, noon.astimezone(tz(timedelta(hours=5))), noon + timedelta(seconds=1), noon]
+    events = [
+        AuditEvent(
+            organization=owner.organization, action=f"t{n}", actor_label="", data={}, created_at=t
+        )
+        for n, t in enumerate(times)
+    ]
+    rows.insert(events)
+    stored = dict(
+        AuditEvent.objects.filter(action__in=[f"t{n}" for n in range(4)]).values_list(
+            "action", "created_at"
+        )
+    )
+    assert [stored[f"t{n}"] for n in range(4)] == times
