@@ -9,6 +9,7 @@ thousand events cost its listener a few queries, not a few thousand).
 from __future__ import annotations
 
 from django.dispatch import Signal
+from django.utils import timezone
 
 from laurel import rows
 from laurel.organizations.models import AuditEvent
@@ -36,21 +37,34 @@ def record_many(
 ) -> list[AuditEvent]:
     """Write several AuditEvents (action, object, data) of one actor in one INSERT (their
     ids stay unread: nothing refers to an audit event)."""
-    written = [_event(actor, action, obj, data, organization) for action, obj, data in events]
+    organization = organization or actor.organization
+    who = {
+        "organization_id": organization.pk if organization is not None else None,
+        "actor_user_id": getattr(actor.user, "pk", None),
+        "actor_api_key_id": actor.api_key.pk if actor.api_key is not None else None,
+        "actor_label": actor.label[:200],
+        "door": actor.door,
+        "created_at": timezone.now(),
+    }
+    written = [_event(who, action, obj, data) for action, obj, data in events]
     rows.insert(written)
     recorded.send(sender=AuditEvent, events=written, webhooks_listen=webhooks_listen)
     return written
 
 
-def _event(actor: Actor, action: str, obj, data: dict | None, organization) -> AuditEvent:
-    return AuditEvent(
-        organization=organization or actor.organization,
-        actor_user=actor.user if getattr(actor.user, "pk", None) else None,
-        actor_api_key=actor.api_key,
-        actor_label=actor.label[:200],
-        door=actor.door,
-        action=action,
-        object_type=type(obj).__name__ if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        data=data or {},
-    )
+_COLUMNS = [field.attname for field in AuditEvent._meta.concrete_fields]
+
+
+def _event(who: dict, action: str, obj, data: dict | None) -> AuditEvent:
+    """One AuditEvent, made from its values in the model's field order: Model.__init__ is
+    several times quicker given positional values than keywords (a bulk batch makes two
+    events a credential)."""
+    values = {
+        **who,
+        "id": None,
+        "action": action,
+        "object_type": type(obj).__name__ if obj is not None else "",
+        "object_id": str(obj.pk) if obj is not None else "",
+        "data": data or {},
+    }
+    return AuditEvent(*[values[name] for name in _COLUMNS])

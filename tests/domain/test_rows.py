@@ -262,3 +262,25 @@ def test_times_shared_by_rows_are_written_as_each_row_gives_them(owner):
         )
     )
     assert [stored[f"t{n}"] for n in range(4)] == times
+
+
+def test_an_audit_event_is_written_with_the_actor_object_and_data_it_was_given(owner):
+    from laurel.organizations import audit
+    from laurel.organizations.permissions import Actor
+
+    group = CredentialGroup.objects.create(organization=owner.organization, title="Audit")
+    api_key, _ = create_api_key(actor=owner, name="LMS", role="admin")
+    by_key = Actor(organization=owner.organization, role="admin", api_key=api_key, door="api")
+    audit.record_many(by_key, [("group.made", group, {"n": 1}), ("thing.done", None, None)])
+    audit.record(owner, "group.seen", group)
+    made = {e.action: e for e in AuditEvent.objects.filter(organization=owner.organization)}
+    expected = {
+        "group.made": (None, api_key.pk, "api", "CredentialGroup", str(group.pk), {"n": 1}),
+        "thing.done": (None, api_key.pk, "api", "", "", {}),
+        "group.seen": (owner.user.pk, None, owner.door, "CredentialGroup", str(group.pk), {}),
+    }
+    for action, (user, key, door, kind, object_id, data) in expected.items():
+        event = made[action]
+        assert (event.actor_user_id, event.actor_api_key_id, event.door) == (user, key, door)
+        assert (event.object_type, event.object_id, event.data) == (kind, object_id, data)
+        assert event.actor_label and event.created_at is not None
