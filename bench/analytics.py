@@ -18,12 +18,12 @@ import argparse
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-LAUREL = str(REPO / ".venv" / "bin" / "laurel")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._common import LAUREL, REPO, load_average, on_each_database  # noqa: E402
 
 
 def measure(label: str, env: dict, args) -> None:
@@ -108,17 +108,7 @@ def inside(label: str, total: int, days: int, calls: int) -> None:
             read()
         per_call = (time.perf_counter() - begun) / calls * 1000
         print(f"  {name:<44} {per_call:8.2f} ms per call")
-    print(f"  load average: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
-
-
-def base_env(data_dir: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_URL")}
-    env.update(
-        LAUREL_DATA_DIR=data_dir,
-        DJANGO_SETTINGS_MODULE="laurel.settings",
-        LAUREL_LOG_LEVEL="ERROR",
-    )
-    return env
+    print(f"  load average: {load_average()}")
 
 
 def main() -> None:
@@ -128,24 +118,12 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=50)
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     args = parser.parse_args()
-    if args.database in ("sqlite", "both"):
-        with tempfile.TemporaryDirectory(prefix="laurel-bench-") as data_dir:
-            measure("SQLite", base_env(data_dir), args)
-    if args.database in ("postgres", "both"):
-        import psycopg
-
-        server_url = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
-        name = f"laurel_bench_analytics_{os.getpid()}"
-        with psycopg.connect(f"{server_url}/postgres", autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        try:
-            with tempfile.TemporaryDirectory(prefix="laurel-bench-") as data_dir:
-                env = base_env(data_dir)
-                env["DATABASE_URL"] = f"{server_url}/{name}"
-                measure("PostgreSQL", env, args)
-        finally:
-            with psycopg.connect(f"{server_url}/postgres", autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    on_each_database(
+        args.database,
+        "laurel_bench_analytics",
+        lambda name, env: measure(name, env, args),
+        DJANGO_SETTINGS_MODULE="laurel.settings",
+    )
 
 
 if __name__ == "__main__":

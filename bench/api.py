@@ -25,42 +25,40 @@ import http.client
 import itertools
 import json
 import os
-import signal
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 import requests
 
-REPO = Path(__file__).resolve().parent.parent
-LAUREL = str(REPO / ".venv" / "bin" / "laurel")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+# bench/bulk.py and bench/zip.py import LAUREL, free_port, stop_server and load_average from
+# here, with this module's own prepare and base_env.
+from bench import _common  # noqa: E402
+from bench._common import (  # noqa: E402
+    LAUREL,
+    REPO,
+    free_port,
+    load_average,
+    on_each_database,
+    run,
+    start_server,
+    stop_server,
+)
+
 _recipients = itertools.count(1)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def laurel(env: dict, *args: str) -> str:
-    done = subprocess.run([LAUREL, *args], env=env, capture_output=True, text=True, check=False)
-    if done.returncode:
-        sys.exit(f"laurel {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
 
 
 def prepare(env: dict) -> str:
     """Migrate, make an organization; returns its API key."""
-    laurel(env, "migrate", "--verbosity", "0")
-    laurel(env, "createcachetable")
-    created = laurel(
+    run(env, LAUREL, "migrate", "--verbosity", "0")
+    run(env, LAUREL, "createcachetable")
+    created = run(
         env,
+        LAUREL,
         "org",
         "create",
         "--name",
@@ -76,33 +74,6 @@ def prepare(env: dict) -> str:
         "--json",
     )
     return json.loads(created)["api_key"]
-
-
-def start_server(env: dict, port: int) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [LAUREL, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
-                return server
-        except requests.RequestException:
-            time.sleep(0.2)
-    server.terminate()
-    sys.exit("laurel serve did not become ready")
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    server.send_signal(signal.SIGTERM)
-    try:
-        server.wait(timeout=40)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
 
 
 class Client:
@@ -213,13 +184,6 @@ def signing_seconds(count: int = 200) -> float:
     return statistics.median(timings)
 
 
-def load_average() -> str:
-    try:
-        return ", ".join(f"{value:.2f}" for value in os.getloadavg())
-    except OSError:
-        return "unknown"
-
-
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(int(round(fraction * (len(ordered) - 1))), len(ordered) - 1)]
@@ -283,7 +247,7 @@ def email_backlog(env: dict, limit_seconds: float = 120) -> str:
     """How long after the last issue the worker had every issuance email in the outbox."""
     started = time.perf_counter()
     while True:
-        answer = laurel(env, "shell", "--verbosity", "0", "-c", QUEUED_EMAILS)
+        answer = run(env, LAUREL, "shell", "--verbosity", "0", "-c", QUEUED_EMAILS)
         queued, total = map(int, answer.split()[-2:])
         waited = time.perf_counter() - started
         if queued == 0:
@@ -315,37 +279,15 @@ def concurrent_throughput(base, key, group_key, total, clients) -> tuple[float, 
     return (per_client * clients - len(errors)) / elapsed, len(errors)
 
 
+UNLIMITED = {  # no rate limit: the benchmark is all one key, from one address
+    "LAUREL_API_RATE_LIMIT_PER_KEY": "100000000",
+    "LAUREL_API_RATE_LIMIT_PER_IP": "100000000",
+}
+
+
 def base_env(data_dir: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_URL")}
-    env.update(
-        LAUREL_DATA_DIR=data_dir,
-        LAUREL_API_RATE_LIMIT_PER_KEY="100000000",
-        LAUREL_API_RATE_LIMIT_PER_IP="100000000",
-        LAUREL_LOG_LEVEL="ERROR",
-    )
-    return env
-
-
-def run_sqlite(args) -> None:
-    with tempfile.TemporaryDirectory(prefix="laurel-bench-") as data_dir:
-        measure("SQLite", base_env(data_dir), args.requests, args.clients, args.warmup)
-
-
-def run_postgres(args) -> None:
-    import psycopg
-
-    server_url = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
-    name = f"laurel_bench_{os.getpid()}"
-    with psycopg.connect(f"{server_url}/postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        with tempfile.TemporaryDirectory(prefix="laurel-bench-") as data_dir:
-            env = base_env(data_dir)
-            env["DATABASE_URL"] = f"{server_url}/{name}"
-            measure("PostgreSQL", env, args.requests, args.clients, args.warmup)
-    finally:
-        with psycopg.connect(f"{server_url}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    """The environment of the Laurel measured here (bench/bulk.py and bench/zip.py too)."""
+    return _common.base_env(data_dir, **UNLIMITED)
 
 
 def main() -> None:
@@ -358,10 +300,12 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     args = parser.parse_args()
     print(f"POST /api/v1/credentials against `laurel serve` ({os.cpu_count()} CPUs)")
-    if args.database in ("sqlite", "both"):
-        run_sqlite(args)
-    if args.database in ("postgres", "both"):
-        run_postgres(args)
+    on_each_database(
+        args.database,
+        "laurel_bench",
+        lambda name, env: measure(name, env, args.requests, args.clients, args.warmup),
+        **UNLIMITED,
+    )
 
 
 if __name__ == "__main__":

@@ -14,12 +14,12 @@ import argparse
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-LAUREL = str(REPO / ".venv" / "bin" / "laurel")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._common import LAUREL, REPO, on_each_database  # noqa: E402
 
 
 def measure(label: str, env: dict, calls: int) -> None:
@@ -118,35 +118,14 @@ def inside(label: str, calls: int) -> None:
         print(f"{name:34} {figures[0]:>20} {figures[1]:>20}")
 
 
-def base_env(data_dir: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_URL")}
-    env.update(LAUREL_DATA_DIR=data_dir, LAUREL_LOG_LEVEL="ERROR")
-    return env
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     args = parser.parse_args()
-    if args.database in ("sqlite", "both"):
-        with tempfile.TemporaryDirectory(prefix="laurel-bench-") as data_dir:
-            measure("SQLite", base_env(data_dir), args.calls)
-    if args.database in ("postgres", "both"):
-        import psycopg
-
-        server_url = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
-        name = f"laurel_bench_reads_{os.getpid()}"
-        with psycopg.connect(f"{server_url}/postgres", autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        try:
-            with tempfile.TemporaryDirectory(prefix="laurel-bench-") as data_dir:
-                env = base_env(data_dir)
-                env["DATABASE_URL"] = f"{server_url}/{name}"
-                measure("PostgreSQL", env, args.calls)
-        finally:
-            with psycopg.connect(f"{server_url}/postgres", autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    on_each_database(
+        args.database, "laurel_bench_reads", lambda name, env: measure(name, env, args.calls)
+    )
 
 
 if __name__ == "__main__":

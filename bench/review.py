@@ -27,23 +27,9 @@ import time
 import uuid
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-
-def configure(database: str) -> str:
-    os.environ["LAUREL_DATA_DIR"] = tempfile.mkdtemp(prefix="laurel-bench-review-")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "laurel.settings")
-    if database == "postgres":
-        import psycopg
-
-        server = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
-        name = f"laurel_bench_review_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')
-        os.environ["DATABASE_URL"] = f"{server}/{name}"
-        return name
-    return ""
+from bench._common import postgres_database  # noqa: E402
 
 
 def timed(call, repeat: int) -> list[float]:
@@ -73,22 +59,19 @@ def main() -> None:
         help="add an (organization, status, created_at, id) index first: drafts in page order",
     )
     options = parser.parse_args()
-    database = configure(options.database)
-    try:
+    os.environ["LAUREL_DATA_DIR"] = tempfile.mkdtemp(prefix="laurel-bench-review-")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "laurel.settings")
+    if options.database == "sqlite":
         measure(options)
-    finally:
-        if database:
-            drop(database)
+        return
+    with postgres_database(f"laurel_bench_review_{uuid.uuid4().hex[:8]}") as url:
+        os.environ["DATABASE_URL"] = url
+        try:
+            measure(options)
+        finally:
+            from django.db import connections
 
-
-def drop(name: str) -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    server = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            connections.close_all()
 
 
 def measure(options) -> None:

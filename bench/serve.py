@@ -12,9 +12,6 @@ Prints requests per second for each, and the ratio.
 from __future__ import annotations
 
 import argparse
-import os
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -25,14 +22,9 @@ from pathlib import Path
 
 import requests
 
-REPO = Path(__file__).resolve().parent.parent
-LAUREL = str(REPO / ".venv" / "bin" / "laurel")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from bench._common import LAUREL, base_env, free_port, start_server, stop_server  # noqa: E402
 
 
 def setup(env: dict) -> list[str]:
@@ -47,25 +39,6 @@ def setup(env: dict) -> list[str]:
     status_list = document.split('"statusListCredential": "')[1].split('"')[0]
     base = env["LAUREL_BASE_URL"]
     return [f"{base}/credential/{credential}.json", status_list]
-
-
-def serve(env: dict, port: int) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [LAUREL, "serve", "--no-worker", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
-                return server
-        except requests.RequestException:
-            time.sleep(0.2)
-    server.kill()
-    sys.exit("laurel serve did not start")
 
 
 def throughput(urls: list[str], total: int, clients: int) -> float:
@@ -98,22 +71,17 @@ def main() -> None:
     args = parser.parse_args()
 
     port = free_port()
-    env = {
-        **os.environ,
-        "LAUREL_DATA_DIR": tempfile.mkdtemp(prefix="laurel-bench-serve-"),
-        "LAUREL_BASE_URL": f"http://127.0.0.1:{port}",
-    }
-    env.pop("DATABASE_URL", None)
+    data_dir = tempfile.mkdtemp(prefix="laurel-bench-serve-")
+    env = base_env(data_dir, LAUREL_BASE_URL=f"http://127.0.0.1:{port}")
     urls = setup(env)
     results = {}
     for label, max_age in (("persistent connections", "600"), ("connection per request", "0")):
-        server = serve({**env, "LAUREL_CONN_MAX_AGE": max_age}, port)
+        server = start_server({**env, "LAUREL_CONN_MAX_AGE": max_age}, port, "--no-worker")
         try:
             throughput(urls, 200, args.clients)  # warm up every web process
             results[label] = throughput(urls, args.requests, args.clients)
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=60)
+            stop_server(server)
         print(f"{label:>24}: {results[label]:7.0f} requests/s "
               f"({args.requests} GETs of credential JSON + status list, {args.clients} clients)")  # fmt: skip
     ratio = results["connection per request"] / results["persistent connections"]

@@ -23,8 +23,6 @@ import os
 import random
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,9 +31,18 @@ from pathlib import Path
 
 import requests
 
-REPO = Path(__file__).resolve().parent.parent
-LAUREL = str(REPO / ".venv" / "bin" / "laurel")
-PYTHON = str(REPO / ".venv" / "bin" / "python")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._common import (  # noqa: E402
+    LAUREL,
+    PYTHON,
+    free_port,
+    load_average,
+    on_each_database,
+    run,
+    start_server,
+    stop_server,
+)
 
 CLONE = r"""
 import sys, django
@@ -87,19 +94,6 @@ end
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def run(env: dict, *command: str) -> str:
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    if done.returncode:
-        sys.exit(f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
-
-
 def prepare(env: dict, total: int) -> None:
     run(env, LAUREL, "migrate", "--verbosity", "0")
     started = time.monotonic()
@@ -115,37 +109,6 @@ def credential_ids(env: dict, how_many: int) -> list[str]:
     )
     ids = run(env, PYTHON, "-c", script).split()
     return random.Random(12).sample(ids, min(how_many, len(ids)))
-
-
-def serve(env: dict, port: int, args=None) -> subprocess.Popen:
-    command = [LAUREL, "serve", "--no-worker", "--port", str(port)]
-    for option in ("workers", "threads"):  # unset: laurel serve's own defaults
-        if args is not None and getattr(args, option):
-            command += [f"--{option}", str(getattr(args, option))]
-    server = subprocess.Popen(
-        command,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
-                return server
-        except requests.RequestException:
-            time.sleep(0.2)
-    os.killpg(server.pid, signal.SIGKILL)
-    sys.exit("laurel serve did not start")
-
-
-def stop(server: subprocess.Popen) -> None:
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
 
 
 def visit_all(base: str, ids: list[str]) -> None:
@@ -272,13 +235,23 @@ def _latency(output: str, label: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
+def serve_options(args) -> list[str]:
+    """`laurel serve`'s options: no task worker, --workers and --threads when given (else
+    laurel serve's own defaults)."""
+    options = ["--no-worker"]
+    for option in ("workers", "threads"):
+        if getattr(args, option):
+            options += [f"--{option}", str(getattr(args, option))]
+    return options
+
+
 def measure(name: str, env: dict, args) -> None:
     print(f"{name}:")
     prepare(env, args.credentials)
     ids = credential_ids(env, args.ids)
     port = free_port()
     env = dict(env, LAUREL_BENCH_BASELINE="1")
-    server = serve(env, port, args)
+    server = start_server(env, port, *serve_options(args))
     base = f"http://127.0.0.1:{port}"
     try:
         with tempfile.TemporaryDirectory() as workdir:
@@ -298,7 +271,7 @@ def measure(name: str, env: dict, args) -> None:
             page, baseline = (_combined(results) for results in runs.values())
             page_cpu, baseline_cpu = (spent / max(done, 1) * 1000 for spent, done in cpu.values())
     finally:
-        stop(server)
+        stop_server(server)
     for label, (rate, p50, p99, bad) in (("/credential/<id>", page), ("baseline view", baseline)):
         errors = f", {bad} non-2xx" if bad else ""
         print(f"  {label:<18} {rate:8.0f} req/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms{errors}")
@@ -306,7 +279,7 @@ def measure(name: str, env: dict, args) -> None:
         f"  web processes' CPU per request: page {page_cpu:.2f} ms, baseline {baseline_cpu:.2f} ms"
         " (what other load on the machine changes least)"
     )
-    print(f"  load average at the end of the run: {_load_average()}")
+    print(f"  load average at the end of the run: {load_average()} (1, 5, 15 min)")
     ratio = page[0] / baseline[0]
     verdict = "goal met" if ratio >= 1.0 and page[2] <= 50 else "goal NOT met"
     print(
@@ -338,43 +311,6 @@ def server_cpu_seconds(root: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def _load_average() -> str:
-    return ", ".join(f"{x:.1f}" for x in os.getloadavg()) + " (1, 5, 15 min)"
-
-
-def base_env(data_dir: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_URL")}
-    env.update(
-        LAUREL_DATA_DIR=data_dir,
-        LAUREL_LOG_LEVEL="ERROR",
-        DJANGO_SETTINGS_MODULE="laurel.settings",
-        LAUREL_BASE_URL="http://127.0.0.1:8000",
-    )
-    return env
-
-
-def run_sqlite(args) -> None:
-    with tempfile.TemporaryDirectory(prefix="laurel-bench-") as data_dir:
-        measure("SQLite", base_env(data_dir), args)
-
-
-def run_postgres(args) -> None:
-    import psycopg
-
-    server_url = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
-    name = f"laurel_bench_verify_{os.getpid()}"
-    with psycopg.connect(f"{server_url}/postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        with tempfile.TemporaryDirectory(prefix="laurel-bench-") as data_dir:
-            env = base_env(data_dir)
-            env["DATABASE_URL"] = f"{server_url}/{name}"
-            measure("PostgreSQL", env, args)
-    finally:
-        with psycopg.connect(f"{server_url}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--credentials", type=int, default=100_000)
@@ -391,11 +327,14 @@ def main() -> None:
         f"GET /credential/<id> against `laurel serve` ({os.cpu_count()} CPUs, "
         f"{args.connections} connections, {args.ids} distinct credentials, {generator})"
     )
-    print(f"load average before: {_load_average()}")
-    if args.database in ("sqlite", "both"):
-        run_sqlite(args)
-    if args.database in ("postgres", "both"):
-        run_postgres(args)
+    print(f"load average before: {load_average()} (1, 5, 15 min)")
+    on_each_database(
+        args.database,
+        "laurel_bench_verify",
+        lambda name, env: measure(name, env, args),
+        DJANGO_SETTINGS_MODULE="laurel.settings",
+        LAUREL_BASE_URL="http://127.0.0.1:8000",
+    )
 
 
 if __name__ == "__main__":

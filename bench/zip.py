@@ -34,10 +34,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench._common import postgres_database  # noqa: E402
 from bench.api import LAUREL, base_env, load_average, prepare  # noqa: E402
 from bench.render import LAYOUT, background_png, credential, values  # noqa: E402
-
-POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 
 
 def baseline_rate(seconds: float = 3.0) -> float:
@@ -167,23 +166,17 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="laurel-bench-zip-") as data_dir:
         env = base_env(data_dir)
-        if args.database == "postgres":
-            import psycopg
-
-            name = f"laurel_bench_zip_{os.getpid()}"
-            with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
-                conn.execute(f"CREATE DATABASE {name}")
-            env["DATABASE_URL"] = f"{POSTGRES}/{name}"
+        if args.database == "sqlite":
+            run(args, env)
+            return
+        with postgres_database(f"laurel_bench_zip_{os.getpid()}") as url:
+            env["DATABASE_URL"] = url
             try:
                 run(args, env)
             finally:
                 from django.db import connections
 
                 connections.close_all()
-                with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
-                    conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        else:
-            run(args, env)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@
 // stdout: the signed credential, or {"results": [{credential} | {error}, ...]}
 //   for a job list (each result also gives the key's publicKeyMultibase).
 //   Exit 2 with {"error": "..."} when a single job fails.
-import {readFileSync} from 'node:fs';
 
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022} from
@@ -22,6 +21,7 @@ import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import * as vc from '@digitalbazaar/vc';
 
 import {loadContexts, offlineLoader} from './loader.mjs';
+import {fail, readInput, reply} from './stdio.mjs';
 
 async function keyPairFor({key, verificationMethod}) {
   if(!key || typeof key !== 'object') {
@@ -69,18 +69,8 @@ async function signJob(job, contexts) {
   return {signed, publicKeyMultibase: keyPair.publicKeyMultibase};
 }
 
-function fail(message) {
-  process.stdout.write(JSON.stringify({error: message}) + '\n');
-  process.exit(2);
-}
-
 async function main() {
-  let input;
-  try {
-    input = JSON.parse(readFileSync(0, 'utf8'));
-  } catch(e) {
-    fail(`input is not JSON: ${e.message}`);
-  }
+  const input = readInput();
   if(!input || typeof input !== 'object') {
     fail('input must be a JSON object (a job or {"jobs": [...]})');
   }
@@ -95,7 +85,7 @@ async function main() {
         results.push({error: e.message});
       }
     }
-    process.stdout.write(JSON.stringify({results}) + '\n');
+    reply({results});
     return;
   }
   let signed;
@@ -104,7 +94,7 @@ async function main() {
   } catch(e) {
     fail(`could not sign: ${e.message}`);
   }
-  process.stdout.write(JSON.stringify(signed) + '\n');
+  reply(signed);
 }
 
 main().catch(e => fail(`signer crashed: ${e.message}`));

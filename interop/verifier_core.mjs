@@ -20,6 +20,7 @@ import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 import {loadContexts} from './loader.mjs';
+import {fail, readInput, reply} from './stdio.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SCHEMAS_DIR = join(HERE, '..', 'laurel', 'vc', 'schemas');
@@ -74,18 +75,8 @@ function describe(result) {
   return {log, errors, schema};
 }
 
-function fail(message) {
-  process.stdout.write(JSON.stringify({error: message}) + '\n');
-  process.exit(2);
-}
-
 async function main() {
-  let input;
-  try {
-    input = JSON.parse(readFileSync(0, 'utf8'));
-  } catch(e) {
-    fail(`input is not JSON: ${e.message}`);
-  }
+  const input = readInput();
   if(!input || !Array.isArray(input.jobs)) {
     fail('input must be {"jobs": [...]}');
   }
@@ -100,7 +91,7 @@ async function main() {
     });
     results.push({...describe(result), requested: [...new Set(current.requested)]});
   }
-  process.stdout.write(JSON.stringify({results}) + '\n');
+  reply({results});
 }
 
 main().catch(e => fail(`verifier crashed: ${e.message}`));

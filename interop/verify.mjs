@@ -14,7 +14,6 @@
 // stdout: {verified, errors: [message], statusResults: [...], requested: [url]}
 //   (or {"results": [...]} for a job list). Exit 0 when the input was a job,
 //   whatever the verdict; exit 2 with {"error": "..."} on unreadable input.
-import {readFileSync} from 'node:fs';
 
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022} from
@@ -24,6 +23,7 @@ import {checkStatus} from '@digitalcredentials/vc-bitstring-status-list';
 import jsigs from 'jsonld-signatures';
 
 import {loadContexts, offlineLoader} from './loader.mjs';
+import {fail, readInput, reply} from './stdio.mjs';
 
 const {purposes: {AssertionProofPurpose}} = jsigs;
 
@@ -132,18 +132,8 @@ async function verifyJob(job, contexts) {
   };
 }
 
-function fail(message) {
-  process.stdout.write(JSON.stringify({error: message}) + '\n');
-  process.exit(2);
-}
-
 async function main() {
-  let input;
-  try {
-    input = JSON.parse(readFileSync(0, 'utf8'));
-  } catch(e) {
-    fail(`input is not JSON: ${e.message}`);
-  }
+  const input = readInput();
   if(!input || typeof input !== 'object') {
     fail('input must be a JSON object (a job or {"jobs": [...]})');
   }
@@ -153,9 +143,9 @@ async function main() {
     for(const job of input.jobs) {
       results.push(await verifyJob(job ?? {}, contexts));
     }
-    process.stdout.write(JSON.stringify({results}) + '\n');
+    reply({results});
   } else {
-    process.stdout.write(JSON.stringify(await verifyJob(input, contexts)) + '\n');
+    reply(await verifyJob(input, contexts));
   }
 }
 

@@ -7,6 +7,8 @@ and the scoped selectors. Writes call laurel.designs.services; nothing here deci
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
@@ -103,71 +105,79 @@ def studio(request: HttpRequest, design_id: int) -> HttpResponse:
 @organization_view("manage_designs")
 def save(request: HttpRequest, design_id: int) -> HttpResponse:
     design = selectors.design_of(request.organization, design_id)
-    form = LayoutForm(request.POST)
-    if form.is_valid():
-        try:
-            version = services.save_design(
-                actor=request.actor,
-                design_id=design.pk,
-                layout=form.cleaned_data["layout"],
-                name=form.cleaned_data["name"],
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("Saved as version %(n)s.") % {"n": version.number})
-            return redirect(
-                "web:designs:studio", org=request.organization.slug, design_id=design.pk
-            )
-    context = _studio_context(request, design, layout_form=form)
-    return render(request, "web/designs/studio.html", context, status=400)
+    return _studio_post(
+        request,
+        design,
+        LayoutForm(request.POST),
+        slot="layout_form",
+        write=lambda data: services.save_design(
+            actor=request.actor, design_id=design.pk, layout=data["layout"], name=data["name"]
+        ),
+        success=lambda version: _("Saved as version %(n)s.") % {"n": version.number},
+    )
 
 
 @require_POST
 @organization_view("manage_designs")
 def upload(request: HttpRequest, design_id: int) -> HttpResponse:
     design = selectors.design_of(request.organization, design_id)
-    form = UploadForm(request.POST, request.FILES, kind=design.kind)
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            services.upload_asset(
-                actor=request.actor,
-                design_id=design.pk,
-                filename=upload.name,
-                data=upload.read(),
-                use_as=form.cleaned_data["use_as"],
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("File uploaded; the design uses it in a new version."))
-            return redirect(
-                "web:designs:studio", org=request.organization.slug, design_id=design.pk
-            )
-    context = _studio_context(request, design, upload_form=form)
-    return render(request, "web/designs/studio.html", context, status=400)
+    return _studio_post(
+        request,
+        design,
+        UploadForm(request.POST, request.FILES, kind=design.kind),
+        slot="upload_form",
+        write=lambda data: services.upload_asset(
+            actor=request.actor,
+            design_id=design.pk,
+            filename=data["file"].name,
+            data=data["file"].read(),
+            use_as=data["use_as"],
+        ),
+        success=lambda _asset: _("File uploaded; the design uses it in a new version."),
+    )
 
 
 @require_POST
 @organization_view("manage_designs")
 def compose_badge(request: HttpRequest, design_id: int) -> HttpResponse:
     design = selectors.design_of(request.organization, design_id)
-    form = ComposeBadgeForm(request.POST, assets=[a.name for a in design.assets.all()])
+    return _studio_post(
+        request,
+        design,
+        ComposeBadgeForm(request.POST, assets=[a.name for a in design.assets.all()]),
+        slot="compose_form",
+        write=lambda data: services.compose_badge_design(
+            actor=request.actor, design_id=design.pk, **data
+        ),
+        success=lambda version: (
+            _("Badge composed; saved as version %(n)s.") % {"n": version.number}
+        ),
+    )
+
+
+def _studio_post(
+    request: HttpRequest,
+    design,
+    form,
+    *,
+    slot: str,
+    write: Callable[[dict], Any],
+    success: Callable[[Any], str],
+) -> HttpResponse:
+    """One of the studio's forms, posted: a valid form's data go to `write` (the service
+    call), and the studio comes back with `success(what it returned)`; an invalid form or
+    the service's refusal shows the studio again, with `form` in its `slot` and the errors."""
     if form.is_valid():
         try:
-            version = services.compose_badge_design(
-                actor=request.actor, design_id=design.pk, **form.cleaned_data
-            )
+            written = write(form.cleaned_data)
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, _("Badge composed; saved as version %(n)s.")
-                             % {"n": version.number})  # fmt: skip
+            messages.success(request, success(written))
             return redirect(
                 "web:designs:studio", org=request.organization.slug, design_id=design.pk
             )
-    context = _studio_context(request, design, compose_form=form)
+    context = _studio_context(request, design, **{slot: form})
     return render(request, "web/designs/studio.html", context, status=400)
 
 
