@@ -291,7 +291,9 @@ def _prepared(field, column: list, connection) -> list:
     def convert(value):
         if type(value) not in _BY_VALUE:
             return prepare(value, connection)
-        key = (value, getattr(value, "tzinfo", None))  # one instant in two zones: two keys
+        # One instant in two zones makes two keys, and so does a wall time that a
+        # daylight-saving change repeats (equal in Python, an hour apart, told by `fold`).
+        key = (value, getattr(value, "tzinfo", None), getattr(value, "fold", 0))
         if key not in known:
             known[key] = prepare(value, connection)
         return known[key]

@@ -284,3 +284,25 @@ def test_an_audit_event_is_written_with_the_actor_object_and_data_it_was_given(o
         assert (event.actor_user_id, event.actor_api_key_id, event.door) == (user, key, door)
         assert (event.object_type, event.object_id, event.data) == (kind, object_id, data)
         assert event.actor_label and event.created_at is not None
+
+
+def test_a_wall_time_a_clock_change_repeats_is_written_as_the_instant_it_is(owner):
+    """01:30 on the night Paris goes back an hour happens twice: `fold` tells them apart,
+    though Python finds them equal."""
+    from zoneinfo import ZoneInfo
+
+    from laurel.organizations.models import AuditEvent
+
+    first = datetime(2026, 10, 25, 2, 30, tzinfo=ZoneInfo("Europe/Paris"))
+    second = first.replace(fold=1)
+    assert first == second and first.astimezone(UTC) != second.astimezone(UTC)
+    events = [
+        AuditEvent(organization=owner.organization, action=a, actor_label="", data={}, created_at=t)
+        for a, t in (("fold0", first), ("fold1", second))
+    ]
+    rows.insert(events)
+    stored = dict(
+        AuditEvent.objects.filter(action__startswith="fold").values_list("action", "created_at")
+    )
+    assert stored["fold0"] == first.astimezone(UTC)
+    assert stored["fold1"] == second.astimezone(UTC)
