@@ -291,7 +291,45 @@ def build_credential(
     ``schema`` adds ``credentialSchema`` (and the OB extensions context that defines its
     type); ``status`` entries become ``credentialStatus`` (an object for one entry, as the
     OB schema wants). Raises VCError for unusable input and SchemaError if the result
-    does not validate.
+    does not validate. To sign it at once, ``issue.signed_credential`` does both and
+    checks the document once.
+    """
+    credential = unchecked_credential(
+        credential_id=credential_id,
+        issuer=issuer,
+        achievement=achievement,
+        recipient=recipient,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        evidence_url=evidence_url,
+        custom_attributes=custom_attributes,
+        status=status,
+        schema=schema,
+    )
+    refuse_control_characters(credential, "the credential")  # whatever _check_texts missed
+    validate_schema(credential)
+    return credential
+
+
+def unchecked_credential(
+    *,
+    credential_id: str,
+    issuer: IssuerProfile,
+    achievement: AchievementInfo,
+    recipient: Recipient,
+    valid_from: datetime,
+    valid_until: datetime | None = None,
+    evidence_url: str | None = None,
+    custom_attributes: Mapping[str, str] | None = None,
+    status: Sequence[StatusEntry] = (),
+    schema: bool = True,
+) -> dict[str, Any]:
+    """``build_credential`` without its two whole-document checks (the control-character
+    search and the OB 3.0 schema): only for ``proof.sign``, which makes both on the
+    signed document (see ``issue.signed_credential``).
+
+    The input checks stay: unusable input raises VCError, and a control character in any
+    text given raises ControlCharacterError naming the field.
     """
     attributes = dict(custom_attributes or {})
     _check_attributes(attributes)
@@ -319,8 +357,6 @@ def build_credential(
         credential["credentialSchema"] = [
             {"id": ACHIEVEMENT_CREDENTIAL_SCHEMA, "type": SCHEMA_VALIDATOR_TYPE}
         ]
-    refuse_control_characters(credential, "the credential")  # whatever _check_texts missed
-    validate_schema(credential)
     return credential
 
 
