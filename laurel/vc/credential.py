@@ -23,7 +23,7 @@ from jsonschema import Draft201909Validator, FormatChecker
 
 from laurel.vc.errors import SchemaError, VCError
 from laurel.vc.loader import CREDENTIALS_V2, OB_V3P0, OB_V3P0_EXTENSIONS
-from laurel.vc.text import check_text, refuse_control_characters
+from laurel.vc.text import check_texts, refuse_control_characters
 
 SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"
 ACHIEVEMENT_CREDENTIAL_SCHEMA = (
@@ -241,7 +241,7 @@ def _check_texts(
 ) -> None:
     # Control characters (see laurel/vc/text.py) would make a signature that JavaScript
     # verifiers reject: refuse them here, naming the field the user typed them into.
-    texts: list[tuple[str, str | None]] = [
+    texts: list[tuple[str, object]] = [
         ("credential id", credential_id),
         ("issuer id", issuer.id),
         ("issuer name", issuer.name),
@@ -269,8 +269,7 @@ def _check_texts(
     for name, value in attributes.items():
         texts += [("custom attribute name", name), (f"custom attribute {name!r}", value)]
     texts += [("status list url", entry.list_url) for entry in status]
-    for label, text in texts:
-        check_text(label, text)
+    check_texts(texts)
 
 
 def build_credential(
