@@ -81,12 +81,14 @@ def signed_document(credential: Credential, *, key: SigningKey, now: datetime) -
 def signed_documents(credentials, *, key: SigningKey, now: datetime) -> list:
     """`signed_document` for each credential, in order: the signed document, or the VCError
     that refused it (one bad credential does not stop the others). The issuer profile,
-    each group's achievement and the private key are made once for all."""
-    from laurel.vc import proof
-    from laurel.vc.credential import Recipient, StatusEntry, build_credential
+    each group's achievement, the private key and its verification method are made once
+    for all."""
+    from laurel.vc.credential import Recipient, StatusEntry
     from laurel.vc.errors import VCError
+    from laurel.vc.issue import signed_credential
 
     private_key = key.private_key()
+    verification_method = key.verification_method
     issuers: dict[int, object] = {}
     achievements: dict[int, object] = {}
     documents: list = []
@@ -109,7 +111,10 @@ def signed_documents(credentials, *, key: SigningKey, now: datetime) -> list:
                 ),
             )
         try:
-            unsigned = build_credential(
+            signed = signed_credential(
+                private_key=private_key,
+                verification_method=verification_method,
+                created=now,
                 credential_id=credential.url,
                 issuer=issuers[organization.pk],
                 achievement=info,
@@ -122,14 +127,8 @@ def signed_documents(credentials, *, key: SigningKey, now: datetime) -> list:
                 custom_attributes=credential.custom_attributes or None,
                 status=status,
             )
-            documents.append(
-                proof.sign(
-                    unsigned,
-                    private_key=private_key,
-                    verification_method=key.verification_method,
-                    created=now,
-                )
-            )
         except VCError as error:
             documents.append(error)
+        else:
+            documents.append(signed)
     return documents

@@ -23,7 +23,7 @@ from jsonschema import Draft201909Validator, FormatChecker
 
 from laurel.vc.errors import SchemaError, VCError
 from laurel.vc.loader import CREDENTIALS_V2, OB_V3P0, OB_V3P0_EXTENSIONS
-from laurel.vc.text import check_text, refuse_control_characters
+from laurel.vc.text import check_texts, refuse_control_characters
 
 SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"
 ACHIEVEMENT_CREDENTIAL_SCHEMA = (
@@ -241,7 +241,7 @@ def _check_texts(
 ) -> None:
     # Control characters (see laurel/vc/text.py) would make a signature that JavaScript
     # verifiers reject: refuse them here, naming the field the user typed them into.
-    texts: list[tuple[str, str | None]] = [
+    texts: list[tuple[str, object]] = [
         ("credential id", credential_id),
         ("issuer id", issuer.id),
         ("issuer name", issuer.name),
@@ -269,8 +269,7 @@ def _check_texts(
     for name, value in attributes.items():
         texts += [("custom attribute name", name), (f"custom attribute {name!r}", value)]
     texts += [("status list url", entry.list_url) for entry in status]
-    for label, text in texts:
-        check_text(label, text)
+    check_texts(texts)
 
 
 def build_credential(
@@ -291,7 +290,45 @@ def build_credential(
     ``schema`` adds ``credentialSchema`` (and the OB extensions context that defines its
     type); ``status`` entries become ``credentialStatus`` (an object for one entry, as the
     OB schema wants). Raises VCError for unusable input and SchemaError if the result
-    does not validate.
+    does not validate. To sign it at once, ``issue.signed_credential`` does both and
+    checks the document once.
+    """
+    credential = unchecked_credential(
+        credential_id=credential_id,
+        issuer=issuer,
+        achievement=achievement,
+        recipient=recipient,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        evidence_url=evidence_url,
+        custom_attributes=custom_attributes,
+        status=status,
+        schema=schema,
+    )
+    refuse_control_characters(credential, "the credential")  # whatever _check_texts missed
+    validate_schema(credential)
+    return credential
+
+
+def unchecked_credential(
+    *,
+    credential_id: str,
+    issuer: IssuerProfile,
+    achievement: AchievementInfo,
+    recipient: Recipient,
+    valid_from: datetime,
+    valid_until: datetime | None = None,
+    evidence_url: str | None = None,
+    custom_attributes: Mapping[str, str] | None = None,
+    status: Sequence[StatusEntry] = (),
+    schema: bool = True,
+) -> dict[str, Any]:
+    """``build_credential`` without its two whole-document checks (the control-character
+    search and the OB 3.0 schema): only for ``proof.sign``, which makes both on the
+    signed document (see ``issue.signed_credential``).
+
+    The input checks stay: unusable input raises VCError, and a control character in any
+    text given raises ControlCharacterError naming the field.
     """
     attributes = dict(custom_attributes or {})
     _check_attributes(attributes)
@@ -319,8 +356,6 @@ def build_credential(
         credential["credentialSchema"] = [
             {"id": ACHIEVEMENT_CREDENTIAL_SCHEMA, "type": SCHEMA_VALIDATOR_TYPE}
         ]
-    refuse_control_characters(credential, "the credential")  # whatever _check_texts missed
-    validate_schema(credential)
     return credential
 
 

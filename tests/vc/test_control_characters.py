@@ -10,7 +10,10 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from laurel.vc import text
 from laurel.vc.credential import AchievementInfo, Recipient, Skill
 from laurel.vc.errors import ControlCharacterError, VCError
 from laurel.vc.fastcanon import canonize_fast
@@ -115,3 +118,92 @@ def test_the_refusal_is_a_vc_error_with_one_line():
     with pytest.raises(VCError) as refused:
         sign(credential, private_key=KEY, verification_method=METHOD)
     assert "\n" not in str(refused.value)
+
+
+# The quick checks (one search over the joined text) against the checks they stand for:
+# text.find_control_character against the walk that names the place (text._search), and
+# text.check_texts against check_text on each value in turn.
+ANY_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=8)
+CONTROL_PRONE_TEXT = st.one_of(ANY_TEXT, st.sampled_from(REFUSED), st.sampled_from(["\t\n\r", ""]))
+DOCUMENTS = st.recursive(
+    st.one_of(CONTROL_PRONE_TEXT, st.integers(), st.none(), st.booleans(), st.floats()),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.tuples(children),  # not JSON: neither check reads into it
+        st.dictionaries(st.one_of(CONTROL_PRONE_TEXT, st.integers()), children, max_size=4),
+    ),
+    max_leaves=30,
+)
+
+
+def outcome(check, *arguments):
+    try:
+        return check(*arguments)
+    except VCError as error:
+        return type(error), str(error)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(document=DOCUMENTS)
+def test_the_quick_search_finds_what_the_full_walk_finds(document):
+    assert outcome(text.find_control_character, document) == outcome(text._search, document)
+
+
+@settings(max_examples=500, deadline=None)
+@given(document=DOCUMENTS)
+def test_the_quick_search_finds_a_control_character_in_a_credential(document):
+    credential = unsigned()
+    credential["credentialSubject"]["achievement"]["description"] = document
+    assert outcome(text.find_control_character, credential) == outcome(text._search, credential)
+
+
+@settings(max_examples=500, deadline=None)
+@given(values=st.lists(st.tuples(st.sampled_from("abc"), DOCUMENTS), max_size=6))
+def test_check_texts_refuses_as_checking_each_text_does(values):
+    def one_by_one(labelled):
+        for label, value in labelled:
+            text.check_text(label, value)
+
+    assert outcome(text.check_texts, values) == outcome(one_by_one, values)
+
+
+def _nested(depth, innermost):
+    document = innermost
+    for _ in range(depth):
+        document = [document]
+    return document
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        _nested(text.MAX_NESTING, "clean"),
+        _nested(text.MAX_NESTING + 1, "clean"),
+        _nested(text.MAX_NESTING + 1, 0),
+        ["a\x01", _nested(3000, "clean")],
+        [_nested(3000, "clean"), "a\x01"],
+        [{"k": "v"}] * (text.MAX_QUICK_NODES + 1),
+        [{"k": "v"}] * text.MAX_QUICK_NODES + ["\x02"],
+    ],
+    ids=[
+        "at the limit",
+        "past it",
+        "a number past it",
+        "found first",
+        "too deep first",
+        "wide",
+        "wide, found",
+    ],
+)
+def test_the_quick_search_agrees_on_deep_and_wide_documents(document):
+    assert outcome(text.find_control_character, document) == outcome(text._search, document)
+
+
+def test_a_cyclic_document_is_refused_as_nested_too_deeply():
+    looped: list = ["clean"]
+    looped.append(looped)
+    doubled: list = []
+    doubled += [doubled, doubled]
+    for document in (looped, doubled):
+        with pytest.raises(VCError, match="nested too deeply"):
+            text.find_control_character(document)
