@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from laurel.bulk.models import BulkJob
 from laurel.bulk.representation import job_representation
@@ -48,14 +49,17 @@ def queue_job_email(job: BulkJob) -> EmailDelivery | None:
         "total": job.total,
         "job_url": job_url(job),
     }
-    subject = " ".join(render_to_string("mail/bulk_job_done_subject.txt", context).split())
+    with translation.override("en"):  # the issuer app's language (its words are English)
+        subject = " ".join(render_to_string("mail/bulk_job_done_subject.txt", context).split())
+        text = render_to_string("mail/bulk_job_done.txt", context)
+        html = render_to_string("mail/bulk_job_done.html", context)
     delivery = EmailDelivery.objects.create(
         organization=organization,
         kind=KIND,
         to_email=user.email,
         subject=subject[:300],
-        body_text=render_to_string("mail/bulk_job_done.txt", context),
-        body_html=render_to_string("mail/bulk_job_done.html", context),
+        body_text=text,
+        body_html=html,
     )
     enqueue_on_commit(send_email, delivery.id)
     return delivery

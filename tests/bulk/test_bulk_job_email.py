@@ -39,6 +39,7 @@ def test_the_submitter_is_emailed_once_the_job_completes(owner, never_group):
     text, html = message.body("plain"), message.body("html")
     assert f"/bulk-jobs/{job.pk}" in text and f"/bulk-jobs/{job.pk}" in html
     assert "<b>spring</b>" not in html and "&lt;b&gt;spring&lt;/b&gt;" in html
+    assert '<html lang="en" dir="ltr">' in html and "Open the job</a>" in html  # the mail layout
     # three issued, one skipped (invalid): the figures are in the email
     assert "Issued: 3" in text and "Skipped: 1" in text and "Total: 4" in text
     # and the recipients got theirs, each as an issuance email
