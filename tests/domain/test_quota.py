@@ -178,3 +178,25 @@ def test_bulk_submit_needs_professional_or_enterprise(org_factory, plan, may_bul
             require_plan_feature(organization, "bulk_submit")
         assert (caught.value.code, caught.value.http_status) == ("plan_required", 402)
         assert "Free" in caught.value.message
+
+
+def test_a_batch_knows_which_recipients_the_month_counted_already(org_factory):
+    """QuotaBatch's read of the month's counted recipients (a join on PostgreSQL): only
+    this organization's, only this month's, each email once however often it is given."""
+    from datetime import UTC, datetime
+
+    from laurel.organizations.models import QuotaUsage
+    from laurel.organizations.quota import QuotaBatch
+
+    ours, theirs = org_factory(), org_factory()
+    now = datetime(2026, 5, 20, tzinfo=UTC)
+    for organization, month, email in [
+        (ours, datetime(2026, 5, 1).date(), "may@example.org"),
+        (ours, datetime(2026, 4, 1).date(), "april@example.org"),
+        (theirs, datetime(2026, 5, 1).date(), "theirs@example.org"),
+    ]:
+        QuotaUsage.objects.create(organization=organization, month=month, email_normalized=email)
+    asked = ["may@example.org", "april@example.org", "theirs@example.org", "may@example.org"]
+    batch = QuotaBatch(ours, asked, now=now)
+    assert batch.counted == {"may@example.org"} and batch.used == 1
+    assert QuotaBatch(ours, [], now=now).counted == set()
