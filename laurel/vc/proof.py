@@ -16,7 +16,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import base58
@@ -49,9 +49,11 @@ class ProofCheck:
     created: datetime | None = None
 
 
+@cache
 def _fast_canonizer() -> Callable[[dict], str | None] | None:
     # fastcanon is optional (another module of this package): without it, or for a shape
-    # it does not know, the generic PyLD path is used.
+    # it does not know, the generic PyLD path is used. Looked up once (an import call
+    # costs ~12 µs even when the module is loaded, on every signature).
     try:
         module = importlib.import_module("laurel.vc.fastcanon")
     except ImportError:
