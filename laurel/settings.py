@@ -176,17 +176,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA busy_timeout=30000;"
         ),
     }
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _env_bool(
-    "LAUREL_DB_PREPARED_STATEMENTS", True
-):
-    # Parameters bound by the server, and a statement a connection runs a few times
-    # (every issue runs the same dozen) prepared once: PostgreSQL then skips parsing
-    # and planning it (a 1-client issue p50 about 20% lower). Off behind a pooler
-    # that cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
-    DATABASES["default"]["ENGINE"] = "laurel.db.postgresql"  # batches fit 65,535 parameters
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True, prepare_threshold=5
-    )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with batches that fit 65,535 parameters and a health check that
+    # costs no round trip on a quiet connection (laurel/db/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "laurel.db.postgresql"
+    if _env_bool("LAUREL_DB_PREPARED_STATEMENTS", True):
+        # Parameters bound by the server, and a statement a connection runs a few times
+        # (every issue runs the same dozen) prepared once: PostgreSQL then skips parsing
+        # and planning it (a 1-client issue p50 about 20% lower). Off behind a pooler
+        # that cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=5
+        )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -61,12 +61,15 @@ def missing_fonts_report() -> str | None:
 
 
 def default_web_workers() -> int:
-    """Two web processes a core (at least 2, at most 8), each answering one request at a
-    time: on CPython, threads of one process wait for each other's GIL, which is what made
-    the slow tail of /credential/<id> (bench/verify_page.py at 32 connections on 2 cores:
-    p99 57 ms with 2 processes x 4 threads, 37 ms with 4 x 1)."""
+    """One web process a core (at least 2, at most 8), each answering one request at a
+    time. Threads of one CPython process wait for each other's GIL (bench/verify_page.py
+    at 32 connections on 2 cores: p99 57 ms with 2 processes x 4 threads, 37 ms with
+    4 x 1); and more processes than cores only take turns on them with each other and
+    with what shares the machine (PostgreSQL's backends, the load balancer): on 2 cores,
+    2 processes answered /credential/<id> with a p99 of 37-55 ms where 4 took 50-90 ms,
+    on PostgreSQL and on SQLite alike, at the same or a higher rate."""
     cores = os.cpu_count() or 1
-    return int(os.environ.get("LAUREL_WEB_WORKERS", min(max(2 * cores, 2), 8)))
+    return int(os.environ.get("LAUREL_WEB_WORKERS", min(max(cores, 2), 8)))
 
 
 class Command(BaseCommand):
