@@ -95,8 +95,14 @@ def lock_for_issuing(
     """Lock the organization row for this transaction (issues of one organization go one at
     a time), then read the IssuingContext.
 
-    On PostgreSQL the lock is SELECT ... FOR UPDATE; on SQLite the IMMEDIATE write
-    transaction already serializes writers and there is nothing to lock.
+    On PostgreSQL the lock is SELECT ... FOR NO KEY UPDATE: it excludes every other
+    issuer's as FOR UPDATE would, but not the FOR KEY SHARE that PostgreSQL takes on the
+    organization row to check a foreign key (at COMMIT: Django's constraints are
+    deferred). Under FOR UPDATE, every transaction that wrote a row of the organization
+    (a bulk worker's batch, an audit event) waited at its COMMIT for the issuer holding
+    the lock, so two bulk workers ran one at a time (pg_stat_activity: COMMIT waiting on
+    a transactionid lock). On SQLite the IMMEDIATE write transaction already serializes
+    writers and there is nothing to lock.
 
     The lock is its own statement and the reads come in the next one: on PostgreSQL a
     statement that waited for the lock still reads the other tables as they were when it
@@ -131,7 +137,7 @@ def lock_for_issuing(
 
 @functools.cache
 def _lock_sql(vendor: str, lock: bool = True) -> str:
-    lock = " FOR UPDATE" if lock and connection.features.has_select_for_update else ""
+    lock = " FOR NO KEY UPDATE" if lock and connection.features.has_select_for_update else ""
     table = connection.ops.quote_name(Organization._meta.db_table)
     return f"SELECT {rows.columns(Organization, 'o')} FROM {table} o WHERE o.id = %s{lock}"
 

@@ -56,15 +56,16 @@ def actor_by_slug(*, user, slug: str, door: str = Door.WEB) -> tuple[Actor, list
 
 
 def lock_organization(organization: Organization) -> Organization:
-    """The organization row, locked until this transaction ends (SELECT ... FOR UPDATE on
-    PostgreSQL; SQLite's IMMEDIATE write transaction already serializes writers).
+    """The organization row, locked until this transaction ends (SELECT ... FOR NO KEY
+    UPDATE on PostgreSQL, as lock_for_issuing: foreign-key checks of other transactions
+    do not wait for it; SQLite's IMMEDIATE write transaction already serializes writers).
 
     What must be read with the lock held is read after it, in its own statement: a
     statement that waited for the lock still sees the other tables as they were when it
     started. The issue path has its own lock that reads its context after it
     (laurel.credentials.issue_reads.lock_for_issuing).
     """
-    return Organization.objects.select_for_update().get(pk=organization.pk)
+    return Organization.objects.select_for_update(no_key=True).get(pk=organization.pk)
 
 
 def organizations_for_user(user) -> list[Organization]:

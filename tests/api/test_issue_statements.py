@@ -55,7 +55,7 @@ def test_issue_and_publish_writes_the_credential_once_without_savepoints(
         for sql in touching(statements, "organizations_organization")
         if not touching([sql], "organizations_apikey")  # the key's own
     ]
-    assert locking.endswith("FOR UPDATE") == (connection.vendor == "postgresql")
+    assert locking.endswith("FOR NO KEY UPDATE") == (connection.vendor == "postgresql")
     (reading,) = touching(statements, "organizations_signingkey")
     assert touching([reading], "credentials_credentialgroup")
     assert touching([reading], "webhooks_webhooksubscription")

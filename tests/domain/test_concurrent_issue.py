@@ -1,8 +1,8 @@
 """Concurrent issues, on real connections (one per thread), on SQLite and PostgreSQL.
 
-The issue service locks the organization row (SELECT ... FOR UPDATE on PostgreSQL; SQLite's
-IMMEDIATE transactions serialize writers), so the recipient check and the quota count are
-never read by two issues at once.
+The issue service locks the organization row (SELECT ... FOR NO KEY UPDATE on
+PostgreSQL; SQLite's IMMEDIATE transactions serialize writers), so the recipient check and
+the quota count are never read by two issues at once.
 """
 
 from __future__ import annotations
@@ -177,3 +177,51 @@ def test_an_issue_waiting_on_a_key_rotation_signs_with_the_new_key(owner, never_
     (proof,) = credential.document["proof"]
     method = proof["verificationMethod"]
     assert method.endswith(f"#{new_key.key_id}"), (method, new_key.key_id)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's row locks")
+def test_the_issuing_lock_excludes_issuers_but_not_writes_that_only_refer_to_the_organization(
+    owner,
+):
+    """While one issuer holds the organization's lock, a transaction that writes a row
+    referring to the organization commits at once (its foreign-key check takes FOR KEY
+    SHARE, at COMMIT), and another issuer waits for the lock."""
+    import time
+
+    from django.db import transaction
+
+    from laurel.credentials.issue_reads import lock_for_issuing
+    from laurel.organizations import audit
+
+    held, release = threading.Event(), threading.Event()
+    finished: dict[str, float] = {}
+
+    def work(i: int):
+        if i == 0:  # the issuer holding the lock
+            with transaction.atomic():
+                lock_for_issuing(owner.organization)
+                held.set()
+                release.wait(timeout=30)
+                finished["holder"] = time.monotonic()
+            return "held"
+        held.wait(timeout=30)
+        if i == 1:  # a write that only refers to the organization
+            with transaction.atomic():
+                audit.record(owner, "thing.noted")
+            finished["referring write"] = time.monotonic()
+            release.set()
+            return "written"
+        time.sleep(0.3)  # another issuer, after the write
+        with transaction.atomic():
+            lock_for_issuing(owner.organization)
+            finished["second issuer"] = time.monotonic()
+        return "locked"
+
+    release_anyway = threading.Timer(10, release.set)  # the test fails, it does not hang
+    release_anyway.start()
+    try:
+        outcomes = run_in_threads(3, work)
+    finally:
+        release_anyway.cancel()
+    assert outcomes == ["held", "written", "locked"], outcomes
+    assert finished["referring write"] < finished["holder"] < finished["second issuer"]
