@@ -135,11 +135,7 @@ def _process_batch(chunk: BulkChunk) -> bool:
     """One batch; False when the chunk is done, cancelled or no longer ours."""
     now = timezone.now()
     with transaction.atomic():
-        mine = (
-            BulkChunk.objects.select_for_update()
-            .filter(pk=chunk.pk, claim_token=chunk.claim_token, status=CLAIMED)
-            .first()
-        )
+        mine = lock_own_chunk(chunk)
         if mine is None:
             return False  # taken over (we were presumed dead) or finished by another
         job = BulkJob.objects.select_related("organization", "group", "created_by", "api_key").get(
@@ -177,6 +173,19 @@ def _process_batch(chunk: BulkChunk) -> bool:
             succeeded=F("succeeded") + succeeded, failed=F("failed") + failed, heartbeat_at=now
         )
     return True
+
+
+def lock_own_chunk(chunk: BulkChunk) -> BulkChunk | None:
+    """The chunk's row locked for this transaction, if this claim still holds it; the job's
+    row is not locked (BulkChunk's default ordering joins the job, and FOR UPDATE then
+    locked both: the workers sharing a job ran their batches one at a time, and a
+    transaction that wrote a row of the job waited at COMMIT for its foreign-key check)."""
+    return (
+        BulkChunk.objects.select_for_update(of=("self",))
+        .filter(pk=chunk.pk, claim_token=chunk.claim_token, status=CLAIMED)
+        .order_by("pk")
+        .first()
+    )
 
 
 def job_actor(job: BulkJob) -> Actor:

@@ -8,6 +8,7 @@ import signal
 from collections import Counter
 
 import pytest
+from django.db import connection
 
 from laurel.bulk.models import BulkChunk, BulkJob, BulkRow
 from laurel.credentials.models import Credential
@@ -98,3 +99,39 @@ def test_three_workers_share_one_job_with_no_duplicate_and_no_lost_row(owner, ne
     _assert_each_valid_row_issued_once(job, never_group, count)
     claimed_by = BulkChunk.objects.filter(job=job).values_list("attempts", flat=True)
     assert set(claimed_by) == {1}  # no chunk taken twice
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's row locks")
+def test_a_batch_holding_its_chunk_leaves_the_job_row_and_the_other_chunks_free(owner, never_group):
+    """Workers sharing a job lock only their own chunk: the job's row (its counters, the
+    foreign key of every row written for it) and the other chunks stay free."""
+    import threading
+
+    from django.db import transaction
+
+    from laurel.bulk.processing import claim_chunk, lock_own_chunk
+
+    job = submitted_job(owner, never_group, recipient_csv(1200))
+    mine = claim_chunk(job.pk)
+    held, done = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        try:
+            with transaction.atomic():
+                assert lock_own_chunk(mine) is not None
+                held.set()
+                done.wait(timeout=30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert held.wait(timeout=30)
+        with transaction.atomic():  # NOWAIT: an error at once if the row were locked
+            BulkJob.objects.select_for_update(nowait=True).get(pk=job.pk)
+        other = claim_chunk(job.pk)
+        assert other is not None and other.pk != mine.pk
+    finally:
+        done.set()
+        holder.join(timeout=30)
