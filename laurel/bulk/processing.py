@@ -101,17 +101,26 @@ def claim_chunk(job_id: str, *, now: datetime | None = None) -> BulkChunk | None
     return chunk
 
 
+def rows_to_issue(chunk: BulkChunk):
+    """The chunk's rows still pending after the last batch it recorded: between its first
+    and last row. (Bounded by `last_row_done` alone, a chunk not started yet, whose
+    `last_row_done` is 0, also took the pending rows of every chunk before it: two
+    workers then issued the same rows, and the second recorded them failed.)"""
+    return BulkRow.objects.filter(
+        job_id=chunk.job_id,
+        row_number__gte=chunk.first_row,
+        row_number__gt=chunk.last_row_done,
+        row_number__lte=chunk.last_row,
+        outcome=BulkRow.Outcome.PENDING,
+    )
+
+
 def _reserve_slots(chunk: BulkChunk, organization_id: int, *, now: datetime) -> list:
     """Status-list slots for the chunk's rows still to issue, kept on the chunk (in the
     claim's transaction: short, and it holds no organization lock, so the status list is
     never locked after the organization's by one and before it by another). [] when they
     cannot be had: the batches then take theirs under the lock."""
-    count = BulkRow.objects.filter(
-        job_id=chunk.job_id,
-        row_number__gt=chunk.last_row_done,
-        row_number__lte=chunk.last_row,
-        outcome=BulkRow.Outcome.PENDING,
-    ).count()
+    count = rows_to_issue(chunk).count()
     if not count:
         return []
     organization = Organization.objects.get(pk=organization_id)
@@ -145,14 +154,7 @@ def _process_batch(chunk: BulkChunk) -> bool:
             _cancel_chunk(mine)
             settle_cancelled(job.pk, now=now)
             return False
-        rows = list(
-            BulkRow.objects.filter(
-                job_id=job.pk,
-                row_number__gt=mine.last_row_done,
-                row_number__lte=mine.last_row,
-                outcome=BulkRow.Outcome.PENDING,
-            ).order_by("row_number")[: settings.LAUREL_BULK_BATCH_ROWS]
-        )
+        rows = list(rows_to_issue(mine).order_by("row_number")[: settings.LAUREL_BULK_BATCH_ROWS])
         if not rows:
             mine.status = BulkChunk.Status.DONE
             mine.heartbeat_at = now

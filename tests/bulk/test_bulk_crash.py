@@ -135,3 +135,17 @@ def test_a_batch_holding_its_chunk_leaves_the_job_row_and_the_other_chunks_free(
     finally:
         done.set()
         holder.join(timeout=30)
+
+
+def test_a_chunk_not_started_yet_issues_only_its_own_rows(owner, never_group):
+    from laurel.bulk.processing import rows_to_issue
+
+    job = submitted_job(owner, never_group, recipient_csv(1200))
+    chunks = list(BulkChunk.objects.filter(job=job).order_by("first_row"))
+    assert len(chunks) >= 2 and all(chunk.last_row_done == 0 for chunk in chunks)
+    for chunk in chunks:
+        numbers = list(rows_to_issue(chunk).values_list("row_number", flat=True))
+        assert (min(numbers), max(numbers)) == (chunk.first_row, chunk.last_row)
+    middle = chunks[1]
+    middle.last_row_done = middle.first_row + 99  # a hundred rows recorded
+    assert rows_to_issue(middle).count() == middle.last_row - middle.first_row + 1 - 100
