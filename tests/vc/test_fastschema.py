@@ -91,3 +91,15 @@ def nested_parent_organizations(levels: int) -> dict:
 def test_documents_nested_deeper_than_the_limit_leave_the_fast_path():
     assert fastcanon.canonize_fast(nested_parent_organizations(fastcanon.MAX_DEPTH - 4))
     assert fastcanon.canonize_fast(nested_parent_organizations(fastcanon.MAX_DEPTH + 2)) is None
+
+
+def test_signing_uses_the_fast_canonicalizer_the_module_holds_now(monkeypatch):
+    """bench/vc.py measures the generic path by swapping fastcanon.canonize_fast: proof
+    must look the function up each time, not keep the first one it met."""
+    key = generate_key()
+    method = "did:web:laurel.example:issuers:demo#key-1"
+    proof.sign(unsigned(), private_key=key, verification_method=method)  # met once
+    asked = []
+    monkeypatch.setattr(fastcanon, "canonize_fast", lambda document: asked.append(1))
+    generic = proof.sign(unsigned(), private_key=key, verification_method=method)
+    assert asked and "proof" in generic  # the swapped function was asked, the generic path signed
