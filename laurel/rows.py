@@ -168,12 +168,11 @@ def _write(
     On PostgreSQL the columns go as one array each, unnested (as Django's own bulk_create
     does since 5.2), and in binary: a statement of a dozen parameters that the driver and
     the server parse at once, where VALUES would have tens of thousands (psycopg spent
-    3.8 s of a 10,000-row bulk job splitting such statements, profiled). Binary needs
-    psycopg's server-side binding, so the statement goes through a psycopg Cursor of the
-    same connection (same transaction), wrapped as Django wraps its own (query logging,
-    execute wrappers): Django's ClientCursor would quote each array element as text,
-    through a regular expression (14 s of the same job). Elsewhere, VALUES rows, in
-    statements of at most INSERT_PARAMETERS parameters."""
+    3.8 s of a 10,000-row bulk job splitting such statements, profiled). Binary (%b),
+    because as text (%s) psycopg quotes each array element through a regular expression
+    (14 s of the same job); %b needs psycopg's server-side binding, which Django's cursor
+    has only while LAUREL_DB_PREPARED_STATEMENTS is on, so `_binary_cursor`. Elsewhere,
+    VALUES rows, in statements of at most INSERT_PARAMETERS parameters."""
     quote = connection.ops.quote_name
     prepared = [
         _prepared(field, column, connection) for field, column in zip(fields, columns, strict=True)
@@ -258,7 +257,8 @@ def update_each(
 def _binary_cursor(connection):
     """A cursor of psycopg's server-side binding on the same PostgreSQL connection (same
     transaction), wrapped as Django wraps its own (query logging, execute wrappers), for
-    statements with binary (%b) parameters."""
+    statements with binary (%b) parameters: Django's own is a ClientCursor, which has
+    none, when LAUREL_DB_PREPARED_STATEMENTS is off."""
     import psycopg
 
     connection.ensure_connection()
