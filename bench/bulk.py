@@ -38,33 +38,16 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.api import (  # noqa: E402
+from bench._common import (  # noqa: E402
     LAUREL,
-    base_env,
-    concurrent_throughput,
     free_port,
-    prepare,
+    load_average,
+    postgres_database,
+    start_server,
     stop_server,
 )
+from bench.api import base_env, concurrent_throughput, prepare  # noqa: E402
 from bench.make_recipients import csv_bytes, recipients, xlsx_bytes  # noqa: E402
-
-
-def start_web(env: dict, port: int) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [LAUREL, "serve", "--port", str(port), "--no-worker"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
-                return server
-        except requests.RequestException:
-            time.sleep(0.2)
-    sys.exit("laurel serve did not become ready")
 
 
 def existing_rows(count: int, org_id: int, group_id: int, emails: list[str]):
@@ -165,15 +148,11 @@ def explain_prior_read(env: dict, group_key: str, emails: list[str]) -> None:
     print("PostgreSQL: the prior-credentials read, EXPLAIN ANALYZE: " + " | ".join(shown))
 
 
-def load() -> str:
-    return " ".join(f"{value:.2f}" for value in os.getloadavg())
-
-
 def measure(name: str, env: dict, args, workers: int) -> None:
     key = prepare(env)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_web(env, port)
+    server = start_server(env, port, "--no-worker")
     auth = {"Authorization": f"Bearer {key}"}
     try:
         group = requests.post(f"{base}/api/v1/groups", json={"title": "Bench"}, headers=auth)
@@ -199,7 +178,7 @@ def measure(name: str, env: dict, args, workers: int) -> None:
             f"{name}: validation of {args.rows:,} rows vs {args.existing:,} credentials: "
             f"{min(timings):.2f} s (best of 3: {', '.join(f'{t:.2f}' for t in timings)}; "
             f"valid {summary['valid']}, renewals {summary['renewals']}, "
-            f"skipped {summary['skipped']}) [load {load()}]"
+            f"skipped {summary['skipped']}) [load {load_average()}]"
         )
         if env.get("DATABASE_URL"):
             explain_prior_read(env, group_key, [person.email for person in people])
@@ -248,7 +227,7 @@ def measure(name: str, env: dict, args, workers: int) -> None:
             f"({job['status']}, failed {job['failed']}, skipped {job['skipped']}); "
             f"workers' peak RSS (ru_maxrss) {', '.join(f'{peak:.0f}' for peak in peaks)} MB, "
             f"CPU (less ~{WORKER_START_CPU} s to start) {', '.join(f'{t:.1f}' for t in cpu)} s "
-            f"[load {load()}]"
+            f"[load {load_average()}]"
         )
         # Its own group: bench/api.py's recipients would meet the file's (409s, not issues).
         baseline_group = requests.post(
@@ -257,7 +236,7 @@ def measure(name: str, env: dict, args, workers: int) -> None:
         per_second, errors = concurrent_throughput(base, key, baseline_group, args.baseline, 8)
         print(
             f"{name}: baseline, single POST /api/v1/credentials x8 clients: {per_second:.0f}/s "
-            f"({errors} errors) -> bulk is {rate / per_second:.1f}x [load {load()}]"
+            f"({errors} errors) -> bulk is {rate / per_second:.1f}x [load {load_average()}]"
         )
     finally:
         stop_server(server)
@@ -285,21 +264,13 @@ def main() -> None:
     extra = {"LAUREL_API_MAX_BODY_BYTES": str(4 * 1024 * 1024), "LAUREL_EMAIL_OUTBOX": "1"}
     if args.database in ("sqlite", "both"):
         with tempfile.TemporaryDirectory(prefix="laurel-bench-") as data_dir:
-            measure("SQLite", {**base_env(data_dir), **extra}, args, workers=1)
+            measure("SQLite", {**base_env(data_dir), **extra}, args, 1)
     if args.database in ("postgres", "both"):
-        import psycopg
-
-        server_url = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
-        name = f"laurel_bench_bulk_{os.getpid()}"
-        with psycopg.connect(f"{server_url}/postgres", autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        try:
-            with tempfile.TemporaryDirectory(prefix="laurel-bench-") as data_dir:
-                env = {**base_env(data_dir), **extra, "DATABASE_URL": f"{server_url}/{name}"}
-                measure("PostgreSQL", env, args, workers=2)
-        finally:
-            with psycopg.connect(f"{server_url}/postgres", autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        with (
+            postgres_database(f"laurel_bench_bulk_{os.getpid()}") as url,
+            tempfile.TemporaryDirectory(prefix="laurel-bench-") as data_dir,
+        ):
+            measure("PostgreSQL", {**base_env(data_dir), **extra, "DATABASE_URL": url}, args, 2)
 
 
 if __name__ == "__main__":
