@@ -14,22 +14,28 @@ The claim itself is a conditional UPDATE on what was read, so it is safe on both
 
 from __future__ import annotations
 
+import atexit
 import logging
+import os
 import secrets
+import threading
+from collections import deque
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from laurel import rows as db_rows
 from laurel.bulk.models import BulkChunk, BulkJob, BulkRow
-from laurel.credentials.batch import IssueRow, issue_many
+from laurel.credentials.batch import IssueRow, SignedAhead, issue_many, sign_ahead
 from laurel.credentials.status_lists import reserve_slots, reserved_slots
 from laurel.organizations.errors import DomainError, Forbidden
 from laurel.organizations.models import Door, Membership, Organization
 from laurel.organizations.permissions import Actor
+from laurel.vc.signer import SigningProcess
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +50,7 @@ def _stale(now: datetime) -> datetime:
 def run_job(job_id: str) -> str:
     """Work on a job until no chunk is left to claim; then finish it, or come back later
     when a chunk is held by a worker that may have died. Returns what happened."""
-    while (chunk := claim_chunk(job_id)) is not None:
-        process_chunk(chunk)
+    work_through(job_id, signer=bulk_signer())
     if finish(job_id):
         return "finished"
     held = (
@@ -62,6 +67,51 @@ def run_job(job_id: str) -> str:
         enqueue_on_commit(run_bulk_job, job_id, run_after=max(held + stale, timezone.now()))
         return "watching"
     return "idle"
+
+
+def work_through(job_id: str, *, signer: SigningProcess | None = None) -> None:
+    """Claim chunks and issue their batches until none is left to claim.
+
+    Each batch is read and signed before its transaction (`prepare_batch`). With a
+    `signer`, the batch after is prepared before this one is written: its credentials
+    are built here, then signed in the signing process while this batch's transaction
+    runs, so a single worker keeps two cores busy. Without one, batches go one by one.
+    """
+    queue: deque[PreparedBatch] = deque()
+    _enqueue(queue, prepare_batch(claim_chunk(job_id), signer=signer))
+    while queue:
+        batch = queue.popleft()
+        if signer is not None and not queue:
+            _enqueue(queue, _following(batch, job_id, signer=signer))
+        more = issue_batch(batch)
+        if more and not (queue and queue[0].chunk is batch.chunk):
+            queue.appendleft(_continued(batch.chunk, signer=signer))
+        elif not more:  # the chunk is over (done, cancelled or taken over): drop its batches
+            while queue and queue[0].chunk is batch.chunk:
+                queue.popleft()
+            if not queue:
+                _enqueue(queue, prepare_batch(claim_chunk(job_id), signer=signer))
+
+
+def _enqueue(queue: deque, batch: PreparedBatch | None) -> None:
+    if batch is not None:
+        queue.append(batch)
+
+
+def _following(batch: PreparedBatch, job_id: str, *, signer) -> PreparedBatch | None:
+    """The batch expected after `batch`: the rest of its chunk, or the next chunk's."""
+    if batch.ends_chunk():
+        return prepare_batch(claim_chunk(job_id), signer=signer)
+    return prepare_batch(
+        batch.chunk,
+        after=batch.rows[-1].row_number,
+        skip=batch.skip + (len(batch.rows) if batch.slots is not None else 0),
+        signer=signer,
+    )
+
+
+def _continued(chunk: BulkChunk, *, signer) -> PreparedBatch:
+    return prepare_batch(chunk, after=chunk.last_row_done, skip=chunk.slots_used, signer=signer)
 
 
 def claim_chunk(job_id: str, *, now: datetime | None = None) -> BulkChunk | None:
@@ -101,15 +151,16 @@ def claim_chunk(job_id: str, *, now: datetime | None = None) -> BulkChunk | None
     return chunk
 
 
-def rows_to_issue(chunk: BulkChunk):
-    """The chunk's rows still pending after the last batch it recorded: between its first
-    and last row. (Bounded by `last_row_done` alone, a chunk not started yet, whose
-    `last_row_done` is 0, also took the pending rows of every chunk before it: two
-    workers then issued the same rows, and the second recorded them failed.)"""
+def rows_to_issue(chunk: BulkChunk, *, after: int | None = None):
+    """The chunk's rows still pending after the last batch it recorded (or after row
+    `after`): between its first and last row. (Bounded by `last_row_done` alone, a chunk
+    not started yet, whose `last_row_done` is 0, also took the pending rows of every
+    chunk before it: two workers then issued the same rows, and the second recorded them
+    failed.)"""
     return BulkRow.objects.filter(
         job_id=chunk.job_id,
         row_number__gte=chunk.first_row,
-        row_number__gt=chunk.last_row_done,
+        row_number__gt=chunk.last_row_done if after is None else after,
         row_number__lte=chunk.last_row,
         outcome=BulkRow.Outcome.PENDING,
     )
@@ -134,47 +185,128 @@ def _reserve_slots(chunk: BulkChunk, organization_id: int, *, now: datetime) -> 
     return slots
 
 
-def process_chunk(chunk: BulkChunk) -> None:
-    """Issue the chunk's rows in batches, one transaction each, until done or lost."""
-    while _process_batch(chunk):
-        pass
+@dataclass
+class PreparedBatch:
+    """A chunk's next rows as read outside any transaction, with what was signed for
+    them ahead; `issue_batch` uses the signatures only if its locked read of the chunk
+    finds the same rows at the same place (else it signs them itself)."""
+
+    chunk: BulkChunk
+    rows: list[BulkRow]
+    after: int  # the chunk's last_row_done these rows follow
+    skip: int  # the chunk's slots_used they start at
+    now: datetime
+    slots: list | None = None
+    ahead: SignedAhead | None = None
+
+    def ends_chunk(self) -> bool:
+        return not self.rows or _ends_chunk(self.chunk, self.rows)
+
+    def matches(self, chunk: BulkChunk, row_ids: list[int]) -> bool:
+        """Whether the chunk, read under its lock, is where this batch was read, with
+        these rows still to issue."""
+        return (
+            chunk.last_row_done == self.after
+            and chunk.slots_used == self.skip
+            and row_ids == [row.pk for row in self.rows]
+        )
 
 
-def _process_batch(chunk: BulkChunk) -> bool:
-    """One batch; False when the chunk is done, cancelled or no longer ours."""
+def _ends_chunk(chunk: BulkChunk, rows: list[BulkRow]) -> bool:
+    """Whether a batch of `rows` (read with the batch limit) is the chunk's last."""
+    return len(rows) < settings.LAUREL_BULK_BATCH_ROWS or rows[-1].row_number >= chunk.last_row
+
+
+def prepare_batch(
+    chunk: BulkChunk | None,
+    *,
+    after: int | None = None,
+    skip: int | None = None,
+    signer: SigningProcess | None = None,
+) -> PreparedBatch | None:
+    """The chunk's next batch after row `after` (default: what the chunk recorded), read
+    and, when its slots were reserved, built and signed ahead (or being signed by
+    `signer`). Reads only: a batch prepared for nothing costs no write."""
+    if chunk is None:
+        return None
+    after = chunk.last_row_done if after is None else after
+    skip = chunk.slots_used if skip is None else skip
     now = timezone.now()
+    limit = settings.LAUREL_BULK_BATCH_ROWS
+    rows = list(rows_to_issue(chunk, after=after).order_by("row_number")[:limit])
+    batch = PreparedBatch(chunk, rows, after, skip, now)
+    job = BulkJob.objects.select_related("organization", "group", "created_by", "api_key").get(
+        pk=chunk.job_id
+    )
+    if not rows or job.draft or not chunk.slots or job.cancel_requested_at is not None:
+        return batch
+    batch.slots = reserved_slots(job.organization, chunk.slots, skip=skip, take=len(rows))
+    if batch.slots is None:
+        return batch
+    try:
+        actor = job_actor(job)
+    except DomainError:
+        return batch  # refused for every row: the batch's transaction says why
+    batch.ahead = sign_ahead(
+        actor,
+        job.group.key,
+        _issue_rows_of(rows),
+        issued_on=job.issued_on,
+        valid_until=job.valid_until,
+        privacy=job.privacy or None,
+        now=now,
+        slots=batch.slots,
+        signer=signer,
+    )
+    return batch
+
+
+def issue_batch(batch: PreparedBatch) -> bool:
+    """Issue a batch in one transaction; False when its chunk is over (this batch was
+    its last, or the chunk is done, cancelled or no longer ours)."""
+    now = batch.now
     with transaction.atomic():
-        mine = lock_own_chunk(chunk)
+        mine = lock_own_chunk(batch.chunk)
         if mine is None:
             return False  # taken over (we were presumed dead) or finished by another
         job = BulkJob.objects.select_related("organization", "group", "created_by", "api_key").get(
-            pk=chunk.job_id
+            pk=mine.job_id
         )
         if job.cancel_requested_at is not None:
             _cancel_chunk(mine)
             settle_cancelled(job.pk, now=now)
             return False
-        rows = list(rows_to_issue(mine).order_by("row_number")[: settings.LAUREL_BULK_BATCH_ROWS])
+        pending = rows_to_issue(mine).order_by("row_number")[: settings.LAUREL_BULK_BATCH_ROWS]
+        if batch.matches(mine, list(pending.values_list("pk", flat=True))):
+            rows = batch.rows  # a row's name, email and fields are written once, at submit
+        else:
+            rows = list(pending)
         if not rows:
             mine.status = BulkChunk.Status.DONE
             mine.heartbeat_at = now
             mine.save(update_fields=["status", "heartbeat_at"])
             return False
-        slots = None
-        if mine.slots and not job.draft:
+        ahead, slots = None, None
+        if rows is batch.rows and batch.slots is not None:
+            ahead, slots = batch.ahead, batch.slots
+        elif mine.slots and not job.draft:
             slots = reserved_slots(
                 job.organization, mine.slots, skip=mine.slots_used, take=len(rows)
             )
-        succeeded, failed = _issue_rows(job, rows, now=now, slots=slots)
+        succeeded, failed = _issue_rows(job, rows, now=now, slots=slots, ahead=ahead)
         _record_outcomes(rows)
         mine.last_row_done = rows[-1].row_number
         mine.heartbeat_at = now
         mine.slots_used += len(rows) if slots is not None else 0
-        mine.save(update_fields=["last_row_done", "heartbeat_at", "slots_used"])
+        over = _ends_chunk(mine, rows)
+        if over:  # the chunk's last batch: done in the same transaction
+            mine.status = BulkChunk.Status.DONE
+        mine.save(update_fields=["last_row_done", "heartbeat_at", "slots_used", "status"])
         BulkJob.objects.filter(pk=job.pk).update(
             succeeded=F("succeeded") + succeeded, failed=F("failed") + failed, heartbeat_at=now
         )
-    return True
+    batch.chunk.last_row_done, batch.chunk.slots_used = mine.last_row_done, mine.slots_used
+    return not over
 
 
 def lock_own_chunk(chunk: BulkChunk) -> BulkChunk | None:
@@ -206,8 +338,17 @@ def job_actor(job: BulkJob) -> Actor:
     )
 
 
+def _issue_rows_of(rows: list[BulkRow]) -> list[IssueRow]:
+    return [IssueRow(row.name, row.email, row.custom_attributes or None) for row in rows]
+
+
 def _issue_rows(
-    job: BulkJob, rows: list[BulkRow], *, now: datetime, slots: list | None = None
+    job: BulkJob,
+    rows: list[BulkRow],
+    *,
+    now: datetime,
+    slots: list | None = None,
+    ahead: SignedAhead | None = None,
 ) -> tuple[int, int]:
     """Issue `rows` through the domain's batched issue path; each row gets its outcome."""
     try:
@@ -215,13 +356,14 @@ def _issue_rows(
         outcomes = issue_many(
             actor=actor,
             group_key=job.group.key,
-            rows=[IssueRow(row.name, row.email, row.custom_attributes or None) for row in rows],
+            rows=_issue_rows_of(rows),
             draft=job.draft,
             issued_on=job.issued_on,
             valid_until=job.valid_until,
             privacy=job.privacy or None,
             now=now,
             slots=slots,
+            ahead=ahead,
         )
     except DomainError as error:  # the whole batch refused (suspended, no key, role)
         outcomes = [error] * len(rows)
@@ -296,6 +438,27 @@ def _close(job_id: str, status: str, *, now: datetime) -> bool:
 
     job_finished(BulkJob.objects.select_related("group", "created_by").get(pk=job_id))
     return True
+
+
+_signers = threading.local()  # one signing process per worker thread, kept between jobs
+
+
+def bulk_signer() -> SigningProcess | None:
+    """This thread's signing process when LAUREL_BULK_SIGNING_PROCESS wants one (started
+    on first use, and again if it died); None to sign in-process."""
+    wanted = settings.LAUREL_BULK_SIGNING_PROCESS
+    if wanted == "auto":
+        sqlite = connection.vendor == "sqlite"
+        wanted = "on" if sqlite and (os.cpu_count() or 1) > 1 else "off"
+    if wanted == "off":
+        return None
+    signer = getattr(_signers, "process", None)
+    if signer is None or not signer.alive():
+        if signer is not None:
+            signer.close()
+        signer = _signers.process = SigningProcess()
+        atexit.register(signer.close)
+    return signer
 
 
 def resume_stalled_jobs() -> int:
