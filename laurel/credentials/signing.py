@@ -83,24 +83,15 @@ def signed_documents(credentials, *, key: SigningKey, now: datetime) -> list:
     that refused it (one bad credential does not stop the others). The issuer profile,
     each group's achievement, the private key and its verification method are made once
     for all."""
-    from laurel.vc.signer import sign_requests
-
-    return sign_requests(
-        signing_requests(credentials),
-        private_key=key.private_key(),
-        verification_method=key.verification_method,
-        created=now,
-    )
-
-
-def signing_requests(credentials) -> list[dict]:
-    """What `laurel.vc.issue.signed_credential` is given for each credential (but the key
-    and the time): plain values that a signing process can be sent."""
     from laurel.vc.credential import Recipient, StatusEntry
+    from laurel.vc.errors import VCError
+    from laurel.vc.issue import signed_credential
 
+    private_key = key.private_key()
+    verification_method = key.verification_method
     issuers: dict[int, object] = {}
     achievements: dict[int, object] = {}
-    requests: list[dict] = []
+    documents: list = []
     for credential in credentials:
         organization = credential.organization
         if organization.pk not in issuers:
@@ -119,19 +110,25 @@ def signing_requests(credentials) -> list[dict]:
                     list_url=credential.status_list.url, index=credential.status_list_index
                 ),
             )
-        requests.append(
-            {
-                "credential_id": credential.url,
-                "issuer": issuers[organization.pk],
-                "achievement": info,
-                "recipient": Recipient(
+        try:
+            signed = signed_credential(
+                private_key=private_key,
+                verification_method=verification_method,
+                created=now,
+                credential_id=credential.url,
+                issuer=issuers[organization.pk],
+                achievement=info,
+                recipient=Recipient(
                     name=credential.recipient_name, email=credential.recipient_email
                 ),
-                "valid_from": credential.issued_on,
-                "valid_until": credential.valid_until,
-                "evidence_url": credential.evidence_url or None,
-                "custom_attributes": credential.custom_attributes or None,
-                "status": status,
-            }
-        )
-    return requests
+                valid_from=credential.issued_on,
+                valid_until=credential.valid_until,
+                evidence_url=credential.evidence_url or None,
+                custom_attributes=credential.custom_attributes or None,
+                status=status,
+            )
+        except VCError as error:
+            documents.append(error)
+        else:
+            documents.append(signed)
+    return documents
