@@ -208,11 +208,12 @@ LAUREL_BULK_WORKERS_PER_JOB = _env_number("LAUREL_BULK_WORKERS_PER_JOB", 2, mini
 # chunk's worker is presumed dead.
 LAUREL_BULK_BATCH_ROWS = _env_number("LAUREL_BULK_BATCH_ROWS", 500, minimum=1)
 LAUREL_BULK_STALE_SECONDS = _env_number("LAUREL_BULK_STALE_SECONDS", 30.0, minimum=0)
-# Whether a bulk worker has a helper process (laurel/bulk/preparer.py) prepare and sign
-# the next batch while it writes one: "auto" does on SQLite, whose single writer means
-# one worker, when the machine has a core to spare; on PostgreSQL, more workers use the
-# cores instead.
-LAUREL_BULK_PREPARER = _env_choice("LAUREL_BULK_PREPARER", "auto", ("auto", "on", "off"))
+# Whether a bulk worker signs in a child process (laurel.vc.signer) while it writes the
+# batch before: "auto" does on SQLite, whose single writer means one worker, when the
+# machine has a core to spare; on PostgreSQL more workers use the cores instead.
+LAUREL_BULK_SIGNING_PROCESS = _env_choice(
+    "LAUREL_BULK_SIGNING_PROCESS", "auto", ("auto", "on", "off")
+)
 
 # --- Email ----------------------------------------------------------------------------
 # Without LAUREL_EMAIL_HOST, mail goes to the outbox (EmailDelivery rows) the app shows.

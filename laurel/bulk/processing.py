@@ -30,12 +30,12 @@ from django.utils import timezone
 
 from laurel import rows as db_rows
 from laurel.bulk.models import BulkChunk, BulkJob, BulkRow
-from laurel.bulk.preparer import Pending, Preparer
 from laurel.credentials.batch import IssueRow, SignedAhead, issue_many, sign_ahead
 from laurel.credentials.status_lists import reserve_slots, reserved_slots
 from laurel.organizations.errors import DomainError, Forbidden
 from laurel.organizations.models import Door, Membership, Organization
 from laurel.organizations.permissions import Actor
+from laurel.vc.signer import SigningProcess
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def _stale(now: datetime) -> datetime:
 def run_job(job_id: str) -> str:
     """Work on a job until no chunk is left to claim; then finish it, or come back later
     when a chunk is held by a worker that may have died. Returns what happened."""
-    work_through(job_id, preparer=bulk_preparer())
+    work_through(job_id, signer=bulk_signer())
     if finish(job_id):
         return "finished"
     held = (
@@ -69,52 +69,49 @@ def run_job(job_id: str) -> str:
     return "idle"
 
 
-def work_through(job_id: str, *, preparer: Preparer | None = None) -> None:
+def work_through(job_id: str, *, signer: SigningProcess | None = None) -> None:
     """Claim chunks and issue their batches until none is left to claim.
 
     Each batch is read and signed before its transaction (`prepare_batch`). With a
-    `preparer` (laurel/bulk/preparer.py), the batch after is prepared by that helper
-    process while this one is written, so a single worker keeps two cores busy; without
-    one, batches are prepared here one by one.
+    `signer`, the batch after is prepared before this one is written: its credentials
+    are built here, then signed in the signing process while this batch's transaction
+    runs, so a single worker keeps two cores busy. Without one, batches go one by one.
     """
-    queue: deque[PreparedBatch | Pending] = deque()
-    _enqueue(queue, prepare_batch(claim_chunk(job_id)))
+    queue: deque[PreparedBatch] = deque()
+    _enqueue(queue, prepare_batch(claim_chunk(job_id), signer=signer))
     while queue:
-        batch = _ready(queue.popleft())
-        if preparer is not None and not queue:
-            _enqueue(queue, _following(batch, job_id, preparer))
+        batch = queue.popleft()
+        if signer is not None and not queue:
+            _enqueue(queue, _following(batch, job_id, signer=signer))
         more = issue_batch(batch)
         if more and not (queue and queue[0].chunk is batch.chunk):
-            queue.appendleft(prepare_batch(batch.chunk))  # the rest of this chunk first
+            queue.appendleft(_continued(batch.chunk, signer=signer))
         elif not more:  # the chunk is over (done, cancelled or taken over): drop its batches
             while queue and queue[0].chunk is batch.chunk:
                 queue.popleft()
             if not queue:
-                _enqueue(queue, prepare_batch(claim_chunk(job_id)))
+                _enqueue(queue, prepare_batch(claim_chunk(job_id), signer=signer))
 
 
-def _enqueue(queue: deque, batch: PreparedBatch | Pending | None) -> None:
+def _enqueue(queue: deque, batch: PreparedBatch | None) -> None:
     if batch is not None:
         queue.append(batch)
 
 
-def _ready(batch: PreparedBatch | Pending) -> PreparedBatch:
-    return batch.get() if isinstance(batch, Pending) else batch
-
-
-def _following(batch: PreparedBatch, job_id: str, preparer: Preparer) -> Pending | None:
-    """The batch expected after `batch` (the rest of its chunk, or the next chunk's,
-    claimed now), asked of the preparer."""
+def _following(batch: PreparedBatch, job_id: str, *, signer) -> PreparedBatch | None:
+    """The batch expected after `batch`: the rest of its chunk, or the next chunk's."""
     if batch.ends_chunk():
-        chunk = claim_chunk(job_id)
-        if chunk is None:
-            return None
-        return preparer.prepare(chunk, after=chunk.last_row_done, skip=chunk.slots_used)
-    return preparer.prepare(
+        return prepare_batch(claim_chunk(job_id), signer=signer)
+    return prepare_batch(
         batch.chunk,
         after=batch.rows[-1].row_number,
         skip=batch.skip + (len(batch.rows) if batch.slots is not None else 0),
+        signer=signer,
     )
+
+
+def _continued(chunk: BulkChunk, *, signer) -> PreparedBatch:
+    return prepare_batch(chunk, after=chunk.last_row_done, skip=chunk.slots_used, signer=signer)
 
 
 def claim_chunk(job_id: str, *, now: datetime | None = None) -> BulkChunk | None:
@@ -225,17 +222,17 @@ def prepare_batch(
     *,
     after: int | None = None,
     skip: int | None = None,
-    limit: int | None = None,
+    signer: SigningProcess | None = None,
 ) -> PreparedBatch | None:
-    """The chunk's next batch (of `limit` rows, default LAUREL_BULK_BATCH_ROWS) after row
-    `after` (default: what the chunk recorded), read and, when its slots were reserved,
-    built and signed ahead. Reads only: a batch prepared for nothing costs no write."""
+    """The chunk's next batch after row `after` (default: what the chunk recorded), read
+    and, when its slots were reserved, built and signed ahead (or being signed by
+    `signer`). Reads only: a batch prepared for nothing costs no write."""
     if chunk is None:
         return None
     after = chunk.last_row_done if after is None else after
     skip = chunk.slots_used if skip is None else skip
     now = timezone.now()
-    limit = limit or settings.LAUREL_BULK_BATCH_ROWS
+    limit = settings.LAUREL_BULK_BATCH_ROWS
     rows = list(rows_to_issue(chunk, after=after).order_by("row_number")[:limit])
     batch = PreparedBatch(chunk, rows, after, skip, now)
     job = BulkJob.objects.select_related("organization", "group", "created_by", "api_key").get(
@@ -259,6 +256,7 @@ def prepare_batch(
         privacy=job.privacy or None,
         now=now,
         slots=batch.slots,
+        signer=signer,
     )
     return batch
 
@@ -442,25 +440,25 @@ def _close(job_id: str, status: str, *, now: datetime) -> bool:
     return True
 
 
-_preparers = threading.local()  # one helper process per worker thread, kept between jobs
+_signers = threading.local()  # one signing process per worker thread, kept between jobs
 
 
-def bulk_preparer() -> Preparer | None:
-    """This thread's batch preparer when LAUREL_BULK_PREPARER wants one (started on first
-    use, and again if it died); None to prepare batches in this process."""
-    wanted = settings.LAUREL_BULK_PREPARER
+def bulk_signer() -> SigningProcess | None:
+    """This thread's signing process when LAUREL_BULK_SIGNING_PROCESS wants one (started
+    on first use, and again if it died); None to sign in-process."""
+    wanted = settings.LAUREL_BULK_SIGNING_PROCESS
     if wanted == "auto":
         sqlite = connection.vendor == "sqlite"
         wanted = "on" if sqlite and (os.cpu_count() or 1) > 1 else "off"
-    if wanted == "off" or (connection.vendor == "sqlite" and connection.is_in_memory_db()):
-        return None  # (a database in memory is this process's alone)
-    preparer = getattr(_preparers, "process", None)
-    if preparer is None or not preparer.alive():
-        if preparer is not None:
-            preparer.close()
-        preparer = _preparers.process = Preparer()
-        atexit.register(preparer.close)
-    return preparer
+    if wanted == "off":
+        return None
+    signer = getattr(_signers, "process", None)
+    if signer is None or not signer.alive():
+        if signer is not None:
+            signer.close()
+        signer = _signers.process = SigningProcess()
+        atexit.register(signer.close)
+    return signer
 
 
 def resume_stalled_jobs() -> int:

@@ -24,7 +24,7 @@ later row of the same email in the same batch was decided as if it had been issu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -38,6 +38,7 @@ from laurel.credentials.rules import PriorCredential
 from laurel.organizations.errors import DomainError, GroupNotFound
 from laurel.organizations.permissions import Actor
 from laurel.organizations.quota import QuotaBatch
+from laurel.vc.signer import SignerGone, SigningProcess
 
 
 @dataclass(frozen=True)
@@ -69,9 +70,8 @@ def issue_many(
     writes; what was signed is kept only if the organization, its key and the group read
     under the lock are what it was signed with (else it is all done again under the lock).
     Without them the slots are taken under the lock, in one statement. `ahead`, what
-    `sign_ahead` made of these very rows, slots and options (a bulk worker's helper
-    process prepares the next batch while the worker writes this one), is used instead
-    of signing them here.
+    `sign_ahead` made of these very rows, slots and options (a bulk worker signs the next
+    batch while it writes this one), is used instead of signing them here.
     """
     now = now or timezone.now()
     if not rows:
@@ -160,7 +160,8 @@ def issue_many(
         services.store_drafts(actor, context, credentials, issued)
     elif credentials:
         if ahead is not None:
-            documents = [ahead.documents[position] for position, _, _ in admitted]
+            signed_ahead = ahead.documents()
+            documents = [signed_ahead[position] for position, _, _ in admitted]
         else:
             services.prepare_for_publishing(
                 context,
@@ -192,14 +193,22 @@ def issue_many(
     return outcomes  # type: ignore[return-value]
 
 
-@dataclass
 class SignedAhead:
-    """Rows built and signed before the lock (plain data: a bulk worker's helper process
-    makes it and pickles it over)."""
+    """Rows built and signed before the lock: per row, the Credential (dates, slot, status
+    set) or the DomainError that refused it, and (from `documents`) its signed document
+    or signing error (None for a refused row)."""
 
-    signed_with: tuple  # _signing_inputs of the context it was signed with
-    built: list  # per row: the Credential (dates, slot, status set), or its DomainError
-    documents: list  # per row: the signed document or its error (None for a refused row)
+    def __init__(self, signed_with: tuple, built: list, signing: Callable[[], list]):
+        self.signed_with = signed_with  # _signing_inputs of the context it was signed with
+        self.built = built
+        self._signing = signing
+        self._documents: list | None = None
+
+    def documents(self) -> list:
+        """Per row, the signed document (waiting for a signing process if need be)."""
+        if self._documents is None:
+            self._documents = self._signing()
+        return self._documents
 
 
 def _signing_inputs(context) -> tuple:
@@ -229,10 +238,12 @@ def sign_ahead(
     privacy: str | None,
     now: datetime,
     slots: list,
+    signer: SigningProcess | None = None,
 ) -> SignedAhead | None:
     """Build and sign every row's credential, to be published, with what is read without
     the lock, in the reserved `slots` (row i in slot i); None when there is nothing to
-    sign with (the locked path then says why)."""
+    sign with (the locked path then says why). With a `signer`, the signatures are made
+    there while the caller goes on (a signer that dies is replaced by signing here)."""
     context = lock_for_issuing(actor.organization, group_key=group_key, lock=False)
     key, group = context.signing_key, context.group
     if key is None or group is None:
@@ -266,12 +277,41 @@ def sign_ahead(
     services.prepare_for_publishing(
         context, credentials, key=key, now=now, slots=[slots[i] for i, _ in good]
     )
-    documents: list = [None] * len(rows)
-    for (i, _), document in zip(
-        good, services.sign_all(credentials, key=key, now=now), strict=True
-    ):
-        documents[i] = document
-    return SignedAhead(_signing_inputs(context), built, documents)
+
+    def in_process() -> list:
+        return services.sign_all(credentials, key=key, now=now)
+
+    signatures = None
+    if signer is not None and credentials:
+        try:
+            signatures = signer.sign(
+                signing.signing_requests(credentials),
+                private_key=key.private_key(),
+                verification_method=key.verification_method,
+                created=now,
+            )
+        except SignerGone:
+            signatures = None
+
+    signed_here = in_process() if signatures is None else None  # now: before the lock
+
+    def per_row() -> list:
+        signed = signed_here if signatures is None else _collected(signatures, in_process)
+        documents: list = [None] * len(rows)
+        for (i, _), document in zip(good, signed, strict=True):
+            documents[i] = document
+        return documents
+
+    return SignedAhead(_signing_inputs(context), built, per_row)
+
+
+def _collected(signatures, in_process: Callable[[], list]) -> list:
+    """The signing process's documents, as `services.sign_all` words them; signed here
+    instead when the process is gone."""
+    try:
+        return services.signing_outcomes(signatures.result())
+    except SignerGone:
+        return in_process()
 
 
 def _normalized(email) -> str:

@@ -489,8 +489,13 @@ def sign_all(
     credentials: list[Credential], *, key: SigningKey, now: datetime
 ) -> list[dict | ValidationError]:
     """Each credential's signed document, or the one-line error laurel.vc refused it with."""
+    return signing_outcomes(signed_documents(credentials, key=key, now=now))
+
+
+def signing_outcomes(documents: list) -> list[dict | ValidationError]:
+    """Signed documents as the issue path gives them: a VCError worded as a ValidationError."""
     outcomes: list[dict | ValidationError] = []
-    for document in signed_documents(credentials, key=key, now=now):
+    for document in documents:
         if isinstance(document, VCError):
             document = ValidationError(f"The credential could not be signed: {document}")
         outcomes.append(document)

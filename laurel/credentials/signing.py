@@ -83,15 +83,24 @@ def signed_documents(credentials, *, key: SigningKey, now: datetime) -> list:
     that refused it (one bad credential does not stop the others). The issuer profile,
     each group's achievement, the private key and its verification method are made once
     for all."""
-    from laurel.vc.credential import Recipient, StatusEntry
-    from laurel.vc.errors import VCError
-    from laurel.vc.issue import signed_credential
+    from laurel.vc.signer import sign_requests
 
-    private_key = key.private_key()
-    verification_method = key.verification_method
+    return sign_requests(
+        signing_requests(credentials),
+        private_key=key.private_key(),
+        verification_method=key.verification_method,
+        created=now,
+    )
+
+
+def signing_requests(credentials) -> list[dict]:
+    """What `laurel.vc.issue.signed_credential` is given for each credential (but the key
+    and the time): plain values that a signing process can be sent."""
+    from laurel.vc.credential import Recipient, StatusEntry
+
     issuers: dict[int, object] = {}
     achievements: dict[int, object] = {}
-    documents: list = []
+    requests: list[dict] = []
     for credential in credentials:
         organization = credential.organization
         if organization.pk not in issuers:
@@ -110,25 +119,19 @@ def signed_documents(credentials, *, key: SigningKey, now: datetime) -> list:
                     list_url=credential.status_list.url, index=credential.status_list_index
                 ),
             )
-        try:
-            signed = signed_credential(
-                private_key=private_key,
-                verification_method=verification_method,
-                created=now,
-                credential_id=credential.url,
-                issuer=issuers[organization.pk],
-                achievement=info,
-                recipient=Recipient(
+        requests.append(
+            {
+                "credential_id": credential.url,
+                "issuer": issuers[organization.pk],
+                "achievement": info,
+                "recipient": Recipient(
                     name=credential.recipient_name, email=credential.recipient_email
                 ),
-                valid_from=credential.issued_on,
-                valid_until=credential.valid_until,
-                evidence_url=credential.evidence_url or None,
-                custom_attributes=credential.custom_attributes or None,
-                status=status,
-            )
-        except VCError as error:
-            documents.append(error)
-        else:
-            documents.append(signed)
-    return documents
+                "valid_from": credential.issued_on,
+                "valid_until": credential.valid_until,
+                "evidence_url": credential.evidence_url or None,
+                "custom_attributes": credential.custom_attributes or None,
+                "status": status,
+            }
+        )
+    return requests

@@ -4,7 +4,7 @@ Start as many as you like, on as many machines as share the database: each claim
 with SELECT ... FOR UPDATE SKIP LOCKED (PostgreSQL) or an exclusive transaction (SQLite).
 Starting, a worker first queues again what killed workers left: emails still `sending`,
 open bulk jobs, and publish batches silent for longer than a working one ever is; a worker
-of the bulk queue starts its batch preparer (laurel.bulk.processing.bulk_preparer). (`laurel
+of the bulk queue starts its signing process (laurel.bulk.processing.bulk_signer). (`laurel
 serve` and `laurel run` start their task workers as this command: the same one place.)
 """
 
@@ -16,7 +16,7 @@ import socket
 from django.conf import settings
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
-from laurel.bulk.processing import bulk_preparer, resume_stalled_jobs
+from laurel.bulk.processing import bulk_signer, resume_stalled_jobs
 from laurel.credentials.publishing import resume_stalled_batches
 from laurel.mail.services import requeue_stalled_deliveries
 from laurel.webhooks.tasks import schedule_expiry_sweep
@@ -47,7 +47,7 @@ class Command(DbWorkerCommand):
         if ("bulk" in queues or "*" in queues) and "bulk" not in (
             options["exclude_queues"] or ""
         ).split(","):
-            bulk_preparer()  # its helper process, if it uses one, started before any job
+            bulk_signer()  # its signing process, if it uses one, started before any job
         resume_stalled_batches()  # publish batches a killed worker left, silent since
         schedule_expiry_sweep()  # credential.expired webhooks: a sweep every few minutes
         super().handle(*args, **options)

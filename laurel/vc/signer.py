@@ -1,0 +1,193 @@
+"""Sign credentials on another core: a child process that runs ``signed_credential``.
+
+A bulk job on SQLite has one writer, so one worker; half of that worker's time is spent
+signing, which needs nothing but ``laurel.vc``. A :class:`SigningProcess` hands a batch of
+signatures to a child Python process and returns at once; the worker writes the previous
+batch meanwhile, and collects the signatures when it needs them. The child is a plain
+``python -m laurel.vc.signer`` (no Django): it reads requests on its standard input and
+writes the results on its standard output, each a length-prefixed pickle, one request at
+a time. It exits when its input ends, so a parent killed with SIGKILL leaves no child
+behind; a child that dies makes the parent's :meth:`Signatures.result` raise
+:class:`SignerGone`, and the caller signs in-process instead.
+
+What the child signs is exactly what ``signed_credential`` in the parent would sign
+(same code, same ``created``, and Ed25519 signatures are deterministic); a refused
+credential comes back as its VCError.
+
+Only the parent's own child is unpickled: nothing here reads a pickle from elsewhere.
+"""
+
+from __future__ import annotations
+
+import pickle
+import struct
+import subprocess
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from typing import IO, Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+
+from laurel.vc.errors import VCError
+from laurel.vc.issue import signed_credential
+
+_LENGTH = struct.Struct("!Q")
+
+
+class SignerGone(Exception):
+    """The signing process ended, or answered something unreadable."""
+
+
+def sign_requests(
+    requests: Sequence[dict[str, Any]],
+    *,
+    private_key: Ed25519PrivateKey,
+    verification_method: str,
+    created: datetime,
+) -> list:
+    """``signed_credential(**request)`` for each request, in order: the signed document or
+    the VCError that refused it (one refused credential does not stop the others)."""
+    documents: list = []
+    for request in requests:
+        try:
+            documents.append(
+                signed_credential(
+                    private_key=private_key,
+                    verification_method=verification_method,
+                    created=created,
+                    **request,
+                )
+            )
+        except VCError as error:
+            documents.append(error)
+    return documents
+
+
+def _send(stream: IO[bytes], value: object) -> None:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_LENGTH.pack(len(data)))
+    stream.write(data)
+    stream.flush()
+
+
+def _receive(stream: IO[bytes]) -> object:
+    """The next message; EOFError when the stream ends (between or inside messages)."""
+    head = stream.read(_LENGTH.size)
+    if len(head) < _LENGTH.size:
+        raise EOFError
+    (size,) = _LENGTH.unpack(head)
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError
+    return pickle.loads(data)  # noqa: S301 - our own parent's message
+
+
+class Signatures:
+    """The answer to one :meth:`SigningProcess.sign`, collected by :meth:`result`."""
+
+    def __init__(self, process: SigningProcess, count: int):
+        self._process, self._count = process, count
+        self._documents: list | None = None
+
+    def result(self) -> list:
+        """The signed documents (or VCErrors), in the requests' order; waits for them."""
+        if self._documents is None:
+            self._documents = self._process._collect(self, self._count)
+        return self._documents
+
+
+class SigningProcess:
+    """A child process that signs, one batch at a time (see the module's docstring)."""
+
+    def __init__(self) -> None:
+        self._child = subprocess.Popen(
+            [sys.executable, "-m", "laurel.vc.signer"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            close_fds=True,
+        )
+        self._waiting: Signatures | None = None
+
+    @property
+    def pid(self) -> int:
+        return self._child.pid
+
+    def alive(self) -> bool:
+        return self._child.poll() is None
+
+    def sign(
+        self,
+        requests: Sequence[dict[str, Any]],
+        *,
+        private_key: Ed25519PrivateKey,
+        verification_method: str,
+        created: datetime,
+    ) -> Signatures:
+        """Send a batch to sign and return at once. A batch sent before and not collected
+        yet is collected first (kept in its Signatures): the child has one batch at a time,
+        since a child blocked writing a large answer to a parent blocked writing the next
+        request would wait forever."""
+        if self._waiting is not None:
+            self._waiting.result()
+        raw = private_key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+        try:
+            _send(self._child.stdin, (raw, verification_method, created, list(requests)))
+        except (BrokenPipeError, OSError) as error:
+            raise SignerGone("The signing process has ended.") from error
+        self._waiting = Signatures(self, len(requests))
+        return self._waiting
+
+    def _collect(self, signatures: Signatures, count: int) -> list:
+        if signatures is not self._waiting:
+            raise SignerGone("These signatures were lost with an earlier signing process.")
+        self._waiting = None
+        try:
+            documents = _receive(self._child.stdout)
+        except (EOFError, OSError, pickle.UnpicklingError) as error:
+            raise SignerGone("The signing process ended before answering.") from error
+        if not isinstance(documents, list) or len(documents) != count:
+            raise SignerGone("The signing process answered something else.")
+        return documents
+
+    def close(self) -> None:
+        """End the child (it exits once its input is closed) and reap it."""
+        for stream in (self._child.stdin, self._child.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        try:
+            self._child.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._child.kill()
+            self._child.wait()
+
+
+def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
+    """The child's loop: sign each batch read from `requests`, until it ends."""
+    keys: dict[bytes, Ed25519PrivateKey] = {}
+    while True:
+        try:
+            raw, verification_method, created, batch = _receive(requests)
+        except EOFError:
+            return
+        if raw not in keys:
+            keys.clear()
+            keys[raw] = Ed25519PrivateKey.from_private_bytes(raw)
+        _send(
+            answers,
+            sign_requests(
+                batch,
+                private_key=keys[raw],
+                verification_method=verification_method,
+                created=created,
+            ),
+        )
+
+
+if __name__ == "__main__":
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # a stray print must not corrupt the answers
+    serve(stdin, stdout)
