@@ -279,13 +279,36 @@ def _reader(field) -> Callable[[models.Model], object]:
     return lambda obj: field.pre_save(obj, add=True)
 
 
+class JSONText(str):
+    """A JSONField's value serialized already, as the field would serialize it (json.dumps;
+    for JSON's own types its encoder changes nothing): `insert` writes it as it is. (A
+    bulk worker's signing process hands over signed documents so.) Only `insert` and
+    `insert_values` know it: the ORM would store it as a JSON string."""
+
+
+def _json_text(value: JSONText, connection):
+    if connection.vendor == "postgresql":
+        from psycopg.types.json import Jsonb
+
+        return Jsonb(value, dumps=str)
+    return str(value)
+
+
 def _prepared(field, column: list, connection) -> list:
     """`field.get_db_prep_save` of each value of `column`, skipped for the values it would
     give back unchanged (`unchanged_types`: most of a batch's values are such strings),
     and worked out once per distinct date or time (a batch's rows share a few: its
-    `now`, its issue date)."""
+    `now`, its issue date). A JSONText is written as it is."""
     same = unchanged_types(field, connection)
     prepare = field.get_db_prep_save
+    if isinstance(field, models.JSONField):
+        field_prepare = prepare
+
+        def prepare(value, connection):
+            if type(value) is JSONText:
+                return _json_text(value, connection)
+            return field_prepare(value, connection)
+
     known: dict = {}
 
     def convert(value):

@@ -38,6 +38,7 @@ from laurel.credentials.rules import PriorCredential
 from laurel.organizations.errors import DomainError, GroupNotFound
 from laurel.organizations.permissions import Actor
 from laurel.organizations.quota import QuotaBatch
+from laurel.rows import JSONText
 from laurel.vc.signer import SignerGone, SigningProcess
 
 
@@ -289,6 +290,7 @@ def sign_ahead(
                 private_key=key.private_key(),
                 verification_method=key.verification_method,
                 created=now,
+                as_json=True,  # stored as it is (rows.JSONText): not read again here
             )
         except SignerGone:
             signatures = None
@@ -309,9 +311,12 @@ def _collected(signatures, in_process: Callable[[], list]) -> list:
     """The signing process's documents, as `services.sign_all` words them; signed here
     instead when the process is gone."""
     try:
-        return services.signing_outcomes(signatures.result())
+        documents = signatures.result()
     except SignerGone:
         return in_process()
+    return services.signing_outcomes(
+        [JSONText(document) if isinstance(document, str) else document for document in documents]
+    )
 
 
 def _normalized(email) -> str:

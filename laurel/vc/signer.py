@@ -19,6 +19,7 @@ Only the parent's own child is unpickled: nothing here reads a pickle from elsew
 
 from __future__ import annotations
 
+import json
 import pickle
 import struct
 import subprocess
@@ -124,8 +125,10 @@ class SigningProcess:
         private_key: Ed25519PrivateKey,
         verification_method: str,
         created: datetime,
+        as_json: bool = False,
     ) -> Signatures:
-        """Send a batch to sign and return at once. A batch sent before and not collected
+        """Send a batch to sign and return at once (`as_json`: each document comes back
+        as its JSON text, json.dumps's). A batch sent before and not collected
         yet is collected first (kept in its Signatures): the child has one batch at a time,
         since a child blocked writing a large answer to a parent blocked writing the next
         request would wait forever."""
@@ -133,7 +136,8 @@ class SigningProcess:
             self._waiting.result()
         raw = private_key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
         try:
-            _send(self._child.stdin, (raw, verification_method, created, list(requests)))
+            request = (raw, verification_method, created, list(requests), as_json)
+            _send(self._child.stdin, request)
         except (BrokenPipeError, OSError) as error:
             raise SignerGone("The signing process has ended.") from error
         self._waiting = Signatures(self, len(requests))
@@ -170,21 +174,18 @@ def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
     keys: dict[bytes, Ed25519PrivateKey] = {}
     while True:
         try:
-            raw, verification_method, created, batch = _receive(requests)
+            raw, verification_method, created, batch, as_json = _receive(requests)
         except EOFError:
             return
         if raw not in keys:
             keys.clear()
             keys[raw] = Ed25519PrivateKey.from_private_bytes(raw)
-        _send(
-            answers,
-            sign_requests(
-                batch,
-                private_key=keys[raw],
-                verification_method=verification_method,
-                created=created,
-            ),
+        documents = sign_requests(
+            batch, private_key=keys[raw], verification_method=verification_method, created=created
         )
+        if as_json:  # the text the parent stores: cheaper to send than the dict, and made here
+            documents = [d if isinstance(d, VCError) else json.dumps(d) for d in documents]
+        _send(answers, documents)
 
 
 if __name__ == "__main__":
