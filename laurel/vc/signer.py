@@ -110,6 +110,7 @@ class SigningProcess:
             close_fds=True,
         )
         self._waiting: Signatures | None = None
+        self.batches_signed = 0  # answered in full (what a test can check was used)
 
     @property
     def pid(self) -> int:
@@ -153,6 +154,7 @@ class SigningProcess:
             raise SignerGone("The signing process ended before answering.") from error
         if not isinstance(documents, list) or len(documents) != count:
             raise SignerGone("The signing process answered something else.")
+        self.batches_signed += 1
         return documents
 
     def close(self) -> None:

@@ -145,6 +145,30 @@ def test_insert_writes_every_field_as_save_would(owner):
     rows.insert([])  # nothing to write: no statement, no error
 
 
+def test_json_text_is_stored_as_the_value_it_was_serialized_from(owner):
+    """A JSONText (a signed document as the signing process sends it) is stored as the
+    dict it was made from would be, next to rows given dicts, in one INSERT."""
+    import json
+
+    data = {"ünï": ["✓", None, 1.5, {"a": '\\n"', "<b>": True}], "n": 10**20}
+    given = [
+        AuditEvent(
+            organization=owner.organization, action="text", data=rows.JSONText(json.dumps(data))
+        ),
+        AuditEvent(organization=owner.organization, action="dict", data=data),
+        AuditEvent(organization=owner.organization, action="string", data="a plain string"),
+    ]
+    rows.insert(given)
+    stored = dict(
+        AuditEvent.objects.filter(action__in=["text", "dict", "string"]).values_list(
+            "action", "data"
+        )
+    )
+    assert stored == {"text": data, "dict": data, "string": "a plain string"}
+    assert Credential.objects.filter(document__isnull=False).count() == 0
+    assert AuditEvent.objects.filter(action="text", data__n=10**20).exists()  # JSON, not a string
+
+
 SAMPLES = {type(None): None, str: "Zoë <b>'=1+1'</b>", bool: True, int: 41}
 
 
