@@ -30,7 +30,6 @@ from laurel.organizations.tenancy import get_scoped
 from laurel.tasks import enqueue_on_commit
 
 MAX_RECIPIENTS = 10_000
-CHUNK_ROWS = 500
 CREATE_BATCH = 1000
 
 
@@ -194,9 +193,8 @@ def submit(
             raise InvalidStatus("No row of this file can be issued.")
         rows.filter(issuable=True).update(outcome=BulkRow.Outcome.PENDING)
         skipped = rows.filter(issuable=False).update(outcome=BulkRow.Outcome.SKIPPED)
-        chunks = [
-            issuable[start : start + CHUNK_ROWS] for start in range(0, len(issuable), CHUNK_ROWS)
-        ]
+        size = settings.LAUREL_BULK_CHUNK_ROWS
+        chunks = [issuable[start : start + size] for start in range(0, len(issuable), size)]
         BulkChunk.objects.bulk_create(
             BulkChunk(job=job, first_row=chunk[0], last_row=chunk[-1]) for chunk in chunks
         )

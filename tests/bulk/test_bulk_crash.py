@@ -9,6 +9,7 @@ from collections import Counter
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 
 from laurel.bulk.models import BulkChunk, BulkJob, BulkRow
 from laurel.credentials.models import Credential
@@ -78,7 +79,9 @@ def test_three_workers_share_one_job_with_no_duplicate_and_no_lost_row(owner, ne
 
     Organization.objects.filter(pk=acme.pk).update(monthly_quota_override=100_000)
     count = 1500
-    job = submitted_job(owner, never_group, recipient_csv(count))
+    with override_settings(LAUREL_BULK_CHUNK_ROWS=300):  # five chunks for three workers
+        job = submitted_job(owner, never_group, recipient_csv(count))
+    assert BulkChunk.objects.filter(job=job).count() == 5
     # three tasks for three workers (submit queued two)
     from laurel.bulk.services import enqueue_workers
 
@@ -140,9 +143,10 @@ def test_a_batch_holding_its_chunk_leaves_the_job_row_and_the_other_chunks_free(
 def test_a_chunk_not_started_yet_issues_only_its_own_rows(owner, never_group):
     from laurel.bulk.processing import rows_to_issue
 
-    job = submitted_job(owner, never_group, recipient_csv(1200))
+    with override_settings(LAUREL_BULK_CHUNK_ROWS=400):
+        job = submitted_job(owner, never_group, recipient_csv(1200))
     chunks = list(BulkChunk.objects.filter(job=job).order_by("first_row"))
-    assert len(chunks) >= 2 and all(chunk.last_row_done == 0 for chunk in chunks)
+    assert len(chunks) == 3 and all(chunk.last_row_done == 0 for chunk in chunks)
     for chunk in chunks:
         numbers = list(rows_to_issue(chunk).values_list("row_number", flat=True))
         assert (min(numbers), max(numbers)) == (chunk.first_row, chunk.last_row)
