@@ -263,8 +263,10 @@ def prepare_batch(
 
 def issue_batch(batch: PreparedBatch) -> bool:
     """Issue a batch in one transaction; False when its chunk is over (this batch was
-    its last, or the chunk is done, cancelled or no longer ours)."""
-    now = batch.now
+    its last, or the chunk is done, cancelled or no longer ours). Its credentials are
+    issued at the time the batch was prepared (what was signed says so); the chunk's
+    heartbeat says now."""
+    now, heartbeat = batch.now, timezone.now()
     with transaction.atomic():
         mine = lock_own_chunk(batch.chunk)
         if mine is None:
@@ -283,7 +285,7 @@ def issue_batch(batch: PreparedBatch) -> bool:
             rows = list(pending)
         if not rows:
             mine.status = BulkChunk.Status.DONE
-            mine.heartbeat_at = now
+            mine.heartbeat_at = heartbeat
             mine.save(update_fields=["status", "heartbeat_at"])
             return False
         ahead, slots = None, None
@@ -296,14 +298,16 @@ def issue_batch(batch: PreparedBatch) -> bool:
         succeeded, failed = _issue_rows(job, rows, now=now, slots=slots, ahead=ahead)
         _record_outcomes(rows)
         mine.last_row_done = rows[-1].row_number
-        mine.heartbeat_at = now
+        mine.heartbeat_at = heartbeat
         mine.slots_used += len(rows) if slots is not None else 0
         over = _ends_chunk(mine, rows)
         if over:  # the chunk's last batch: done in the same transaction
             mine.status = BulkChunk.Status.DONE
         mine.save(update_fields=["last_row_done", "heartbeat_at", "slots_used", "status"])
         BulkJob.objects.filter(pk=job.pk).update(
-            succeeded=F("succeeded") + succeeded, failed=F("failed") + failed, heartbeat_at=now
+            succeeded=F("succeeded") + succeeded,
+            failed=F("failed") + failed,
+            heartbeat_at=heartbeat,
         )
     batch.chunk.last_row_done, batch.chunk.slots_used = mine.last_row_done, mine.slots_used
     return not over

@@ -73,7 +73,7 @@ def _send(stream: IO[bytes], value: object) -> None:
     stream.flush()
 
 
-def _receive(stream: IO[bytes]) -> object:
+def _receive(stream: IO[bytes]) -> Any:
     """The next message; EOFError when the stream ends (between or inside messages)."""
     head = stream.read(_LENGTH.size)
     if len(head) < _LENGTH.size:
@@ -109,6 +109,9 @@ class SigningProcess:
             stdout=subprocess.PIPE,
             close_fds=True,
         )
+        assert self._child.stdin is not None and self._child.stdout is not None
+        self._requests: IO[bytes] = self._child.stdin
+        self._answers: IO[bytes] = self._child.stdout
         self._waiting: Signatures | None = None
         self.batches_signed = 0  # answered in full (what a test can check was used)
 
@@ -138,7 +141,7 @@ class SigningProcess:
         raw = private_key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
         try:
             request = (raw, verification_method, created, list(requests), as_json)
-            _send(self._child.stdin, request)
+            _send(self._requests, request)
         except (BrokenPipeError, OSError) as error:
             raise SignerGone("The signing process has ended.") from error
         self._waiting = Signatures(self, len(requests))
@@ -149,7 +152,7 @@ class SigningProcess:
             raise SignerGone("These signatures were lost with an earlier signing process.")
         self._waiting = None
         try:
-            documents = _receive(self._child.stdout)
+            documents = _receive(self._answers)
         except (EOFError, OSError, pickle.UnpicklingError) as error:
             raise SignerGone("The signing process ended before answering.") from error
         if not isinstance(documents, list) or len(documents) != count:
@@ -159,7 +162,7 @@ class SigningProcess:
 
     def close(self) -> None:
         """End the child (it exits once its input is closed) and reap it."""
-        for stream in (self._child.stdin, self._child.stdout):
+        for stream in (self._requests, self._answers):
             try:
                 stream.close()
             except OSError:
