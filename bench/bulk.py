@@ -10,11 +10,13 @@ $BENCH_POSTGRES_URL), it migrates, makes an Enterprise organization with an API 
     SQLite, COPY on PostgreSQL; 20% of the file's recipients among them, so the check finds
     renewals: half of them expired, half still valid and replaced), and times POST /api/v1/bulk-jobs/validate of the --rows file (made by
     bench/make_recipients.py, seed 13): upload, parse, row checks, recipient check, quota;
-  - times the whole job: `laurel worker --queue-name bulk` processes (1 on SQLite, 2 on
-    PostgreSQL) are started and given a few seconds to load, then from POST
-    /api/v1/bulk-jobs until GET says completed (validated again, issued, published, signed,
+  - times the whole job: `laurel worker --queue-name bulk` processes (1 on SQLite, which
+    signs in its child process, LAUREL_BULK_SIGNING_PROCESS=auto; 2 on PostgreSQL) are
+    started and given a few seconds to load, then from POST /api/v1/bulk-jobs until GET
+    says completed (validated again, issued, published, signed,
     status slots taken, renewed credentials revoked, emails queued); each worker's peak
-    RSS (ru_maxrss, from os.wait4 once it has exited);
+    RSS and CPU (from os.wait4 once it has exited: its signing child, which it reaps,
+    counted too);
   - the baseline: a loop of single POST /api/v1/credentials with 8 clients (bench/api.py's
     client), credentials a second, in the same run.
 And once: the XLSX of --rows rows parsed by read_recipients.
