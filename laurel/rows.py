@@ -142,9 +142,9 @@ def insert_values(
     for field in fields:
         if field.name in values[0]:
             columns.append([value[field.name] for value in values])
-        elif callable(field.default):
+        elif field.has_default() and callable(field.default):
             columns.append([field.get_default() for _ in values])
-        else:
+        else:  # a constant default, or none (NOT_PROVIDED, a class, is callable too)
             columns.append([field.get_default()] * len(values))
     made = returning and model._meta.pk not in fields
     ids = _write(

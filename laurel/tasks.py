@@ -44,7 +44,6 @@ def enqueue_many_on_commit(task: Task, calls: Sequence[tuple]) -> None:
         for args in calls:
             enqueue_on_commit(task, *args)
         return
-    from django_tasks_db.compat import normalize_json
     from django_tasks_db.models import DBTaskResult, get_date_max
 
     from laurel import rows
@@ -59,7 +58,7 @@ def enqueue_many_on_commit(task: Task, calls: Sequence[tuple]) -> None:
             {
                 "id": backend._get_id(),
                 "enqueued_at": now,
-                "args_kwargs": normalize_json({"args": list(args), "kwargs": {}}),
+                "args_kwargs": _normalized_args(args),
                 "priority": task.priority,
                 "task_path": task.module_path,
                 "queue_name": task.queue_name,
@@ -69,6 +68,16 @@ def enqueue_many_on_commit(task: Task, calls: Sequence[tuple]) -> None:
             for args in calls
         ],
     )
+
+
+def _normalized_args(args: tuple) -> dict:
+    """django-tasks' normalize_json of the call's arguments: as they are when they are
+    whole numbers (a bulk batch's thousand email ids), which it would give back the same."""
+    if all(type(arg) is int for arg in args):
+        return {"args": list(args), "kwargs": {}}
+    from django_tasks_db.compat import normalize_json
+
+    return normalize_json({"args": list(args), "kwargs": {}})
 
 
 def _rows_in_our_database(task: Task) -> bool:
