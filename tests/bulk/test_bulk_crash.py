@@ -114,7 +114,9 @@ def test_a_batch_holding_its_chunk_leaves_the_job_row_and_the_other_chunks_free(
 
     from laurel.bulk.processing import claim_chunk, lock_own_chunk
 
-    job = submitted_job(owner, never_group, recipient_csv(1200))
+    with override_settings(LAUREL_BULK_CHUNK_ROWS=400):
+        job = submitted_job(owner, never_group, recipient_csv(1200))
+    assert BulkChunk.objects.filter(job=job).count() >= 2
     mine = claim_chunk(job.pk)
     held, done = threading.Event(), threading.Event()
 
