@@ -19,6 +19,7 @@ from laurel.credentials.models import Credential
 from laurel.vc.proof import verify_proof
 from laurel.vc.signer import SigningProcess
 from tests.bulk.jobs import recipient_csv, submitted_job
+from tests.helpers.processes import process_running
 from tests.helpers.workers import start_worker, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -92,7 +93,7 @@ def test_a_worker_killed_with_sigkill_leaves_no_signing_process_behind():
         signer = _wait_for_child(worker.process.pid)
     finally:
         worker.kill(signal.SIGKILL)
-    wait_for(lambda: not _running(signer), timeout=20, what="the signing process to exit")
+    wait_for(lambda: not process_running(signer), timeout=20, what="the signing process to exit")
 
 
 def _wait_for_child(pid: int) -> int:
@@ -112,12 +113,3 @@ def _children(pid: int) -> list[int]:
         with open(f"/proc/{pid}/task/{task}/children") as children:
             found += [int(child) for child in children.read().split()]
     return found
-
-
-def _running(pid: int) -> bool:
-    """Alive and not a zombie (an orphan that exited is reaped by init)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False

@@ -21,6 +21,7 @@ import pytest
 from laurel.vc.errors import ControlCharacterError, VCError
 from laurel.vc.proof import verify_proof
 from laurel.vc.signer import SignerGone, SigningProcess, sign_requests
+from tests.helpers.processes import process_running
 from tests.vc.test_signed_credential import KEY, METHOD, RECIPIENT, RESOLVE, SIGNED_AT, fields
 
 
@@ -119,19 +120,10 @@ def test_the_child_exits_when_its_parent_is_killed():
         text=True,
     )
     child = int(parent.stdout.readline())
-    assert _running(child)
+    assert process_running(child)
     parent.kill()
     parent.wait(timeout=10)
     deadline = time.monotonic() + 10
-    while _running(child) and time.monotonic() < deadline:
+    while process_running(child) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not _running(child)
-
-
-def _running(pid: int) -> bool:
-    """Alive and not a zombie (an exited child of a dead parent is reaped by init)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
+    assert not process_running(child)
