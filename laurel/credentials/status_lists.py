@@ -76,13 +76,11 @@ def reserved_slots(
 
 
 def _slots(status_list: StatusList, first: int, count: int) -> list[tuple[StatusList, int]]:
-    from laurel.vc.status_list import scattered_index
+    from laurel.vc.status_list import scattered_indexes
 
     key = status_list.index_key.encode("ascii")
-    return [
-        (status_list, scattered_index(position, length=status_list.length, key=key))
-        for position in range(first, first + count)
-    ]
+    indexes = scattered_indexes(first, count, length=status_list.length, key=key)
+    return [(status_list, index) for index in indexes]
 
 
 def _take(organization: Organization, count: int, *, now) -> list[tuple[StatusList, int, int]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import gzip
 import hashlib
 import hmac
@@ -122,14 +123,81 @@ def scattered_index(position: int, *, length: int, key: bytes) -> int:
         raise VCError(f"position {position} is outside a status list of {length} entries")
     if not key:
         return position
-    half = max((length - 1).bit_length() + 1, 2) // 2
+    half = _half_bits(length)
+    mask = (1 << half) - 1
+
+    def round_value(round_number: int, right: int) -> int:
+        digest = hmac.digest(key, b"%d:%d" % (round_number, right), hashlib.sha256)
+        return int.from_bytes(digest[:8], "big") & mask
+
+    return _walk(position, length, half, round_value)
+
+
+def scattered_indexes(first: int, count: int, *, length: int, key: bytes) -> list[int]:
+    """`scattered_index` of positions `first` to `first + count - 1`, the same indexes.
+
+    For many positions (a bulk batch's thousand), the round function is tabulated first:
+    it takes only 2**half inputs a round (512 for a 131,072-entry list), so the table costs
+    fewer HMACs than the positions would (four a walk, about two walks each)."""
+    if count <= 0:
+        return []
+    if not (0 <= first and first + count <= length):
+        raise VCError(
+            f"positions {first} to {first + count - 1} are outside a status list of "
+            f"{length} entries"
+        )
+    half = _half_bits(length)
+    positions = range(first, first + count)
+    if not key or 2 * count < 1 << half:  # fewer HMACs one position at a time (8 on average)
+        return [scattered_index(position, length=length, key=key) for position in positions]
+    mask = (1 << half) - 1
+    one, two, three, four = _round_table(key, half)
+    indexes = []
+    for position in positions:  # _walk, with the table's rounds written out
+        value = position
+        while True:
+            left, right = value >> half, value & mask
+            left, right = right, left ^ one[right]
+            left, right = right, left ^ two[right]
+            left, right = right, left ^ three[right]
+            left, right = right, left ^ four[right]
+            value = (left << half) | right
+            if value < length:
+                break
+        indexes.append(value)
+    return indexes
+
+
+@functools.lru_cache(maxsize=8)
+def _round_table(key: bytes, half: int) -> tuple[tuple[int, ...], ...]:
+    """The Feistel round function of `key` for every input of `half` bits, per round (a
+    worker issuing a job's batches into the same list tabulates it once)."""
+    mask = (1 << half) - 1
+    return tuple(
+        tuple(
+            int.from_bytes(
+                hmac.digest(key, b"%d:%d" % (round_number, right), hashlib.sha256)[:8], "big"
+            )
+            & mask
+            for right in range(1 << half)
+        )
+        for round_number in range(4)
+    )
+
+
+def _half_bits(length: int) -> int:
+    """Half of the smallest even number of bits that holds every index of the list."""
+    return max((length - 1).bit_length() + 1, 2) // 2
+
+
+def _walk(position: int, length: int, half: int, round_value) -> int:
+    """The 4-round Feistel permutation of `position`, walked until it falls in the list."""
     mask = (1 << half) - 1
     value = position
     while True:
         left, right = value >> half, value & mask
         for round_number in range(4):
-            digest = hmac.digest(key, b"%d:%d" % (round_number, right), hashlib.sha256)
-            left, right = right, left ^ (int.from_bytes(digest[:8], "big") & mask)
+            left, right = right, left ^ round_value(round_number, right)
         value = (left << half) | right
         if value < length:
             return value

@@ -3,6 +3,8 @@ import gzip
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from laurel.vc.errors import VCError
 from laurel.vc.status_list import (
@@ -10,6 +12,7 @@ from laurel.vc.status_list import (
     Bitstring,
     build_status_list_credential,
     scattered_index,
+    scattered_indexes,
     status_entry,
 )
 
@@ -188,6 +191,35 @@ def test_each_list_key_scatters_differently_and_always_the_same_way():
     one = [scattered_index(p, length=MIN_LENGTH, key=b"one") for p in range(100)]
     assert one == [scattered_index(p, length=MIN_LENGTH, key=b"one") for p in range(100)]
     assert one != [scattered_index(p, length=MIN_LENGTH, key=b"two") for p in range(100)]
+
+
+def test_the_scatter_of_existing_lists_never_changes():
+    """Slots already handed out keep their indexes: values of the first implementation."""
+    positions = (0, 1, 2, 1000, MIN_LENGTH - 1)
+    expected = [61849, 117233, 122545, 60090, 46513]
+    assert [scattered_index(p, length=MIN_LENGTH, key=b"list-key") for p in positions] == expected
+    many = scattered_indexes(0, MIN_LENGTH, length=MIN_LENGTH, key=b"list-key")
+    assert [many[p] for p in positions] == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    length=st.sampled_from([1, 2, 7, 300, 4096, MIN_LENGTH, 1_000_003]),
+    first=st.integers(min_value=0, max_value=2_000_000),
+    count=st.integers(min_value=0, max_value=3000),
+    key=st.binary(max_size=24),
+)
+def test_many_scattered_indexes_are_the_ones_given_one_at_a_time(length, first, count, key):
+    first = first % length
+    count = min(count, length - first)
+    one_by_one = [scattered_index(p, length=length, key=key) for p in range(first, first + count)]
+    assert scattered_indexes(first, count, length=length, key=key) == one_by_one
+
+
+@pytest.mark.parametrize(("first", "count"), [(-1, 2), (MIN_LENGTH - 1, 2), (MIN_LENGTH, 1)])
+def test_positions_outside_the_list_are_refused_together_too(first, count):
+    with pytest.raises(VCError, match="outside a status list"):
+        scattered_indexes(first, count, length=MIN_LENGTH, key=b"k")
 
 
 def test_an_empty_key_takes_the_slots_in_order():
