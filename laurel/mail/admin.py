@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 
 from laurel.mail.models import EmailDelivery
+from laurel.mail.rendering import email_contents
 
 
 @admin.register(EmailDelivery)
@@ -37,17 +38,25 @@ class OutboxAdmin(admin.ModelAdmin):
         "next_attempt_at",
         "sent_at",
         "created_at",
-        "body_text",
+        "text",
         "html_preview",
     )
-    exclude = ("body_html",)
+    exclude = ("body_text", "body_html")
+
+    @admin.display(description="Body text")
+    def text(self, delivery: EmailDelivery) -> str:
+        # A bulk batch's email not sent yet is shown as it would be sent now; escaped here
+        # (the admin shows what a display method returns as it is).
+        return format_html(
+            '<pre style="white-space:pre-wrap">{}</pre>', email_contents(delivery)[1]
+        )
 
     @admin.display(description="HTML")
     def html_preview(self, delivery: EmailDelivery) -> str:
         # Rendered in a sandboxed frame: the stored HTML never runs in the admin's origin.
         return format_html(
             '<iframe sandbox srcdoc="{}" style="width:100%;height:480px;border:1px solid #ccc"></iframe>',
-            delivery.body_html,
+            email_contents(delivery)[2],
         )
 
     def has_add_permission(self, request) -> bool:

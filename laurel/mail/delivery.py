@@ -13,10 +13,12 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from laurel.mail.models import EmailDelivery
+from laurel.mail.rendering import render_when_sent
 from laurel.tasks import retry_at
 
 logger = logging.getLogger(__name__)
@@ -36,14 +38,18 @@ class Attempt:
 
 def deliver(*, delivery_id: int) -> Attempt:
     """Send one queued email; safe to run twice or from two workers at once."""
-    if settings.LAUREL_EMAIL_OUTBOX and _record_in_outbox(delivery_id):
-        return Attempt("outbox")
+    if settings.LAUREL_EMAIL_OUTBOX:
+        with transaction.atomic():  # recorded together with its contents, or not at all
+            if _record_in_outbox(delivery_id):
+                render_when_sent(EmailDelivery.objects.get(id=delivery_id))
+                return Attempt("outbox")
     if not _claim(delivery_id):
         return Attempt("skipped")
     delivery = EmailDelivery.objects.select_related("organization").get(id=delivery_id)
     if not delivery.organization.emails_enabled:
         _mark_failed(delivery, SWITCHED_OFF)
         return Attempt("failed")
+    render_when_sent(delivery)
     if settings.LAUREL_EMAIL_OUTBOX:
         _mark_sent(delivery, EmailDelivery.Backend.OUTBOX)
         return Attempt("outbox")

@@ -13,7 +13,7 @@ from django.utils import translation
 
 from laurel.mail.language import email_language
 from laurel.mail.models import EmailDelivery
-from laurel.mail.services import one_line
+from laurel.mail.rendering import one_line
 from laurel.mail.tasks import send_email
 from laurel.tasks import enqueue_on_commit
 

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from laurel.mail.language import email_language
 from laurel.mail.models import EmailDelivery
-from laurel.mail.services import one_line
+from laurel.mail.rendering import one_line
 from laurel.tasks import enqueue_on_commit
 
 

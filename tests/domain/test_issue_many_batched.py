@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -17,7 +18,8 @@ from laurel.credentials.models import Credential, StatusList
 from laurel.credentials.services import issue
 from laurel.credentials.status_lists import reserve_slots, reserved_slots
 from laurel.mail.models import EmailDelivery
-from laurel.mail.services import render_issuance_email
+from laurel.mail.delivery import deliver
+from laurel.mail.rendering import email_contents, render_issuance_email
 from laurel.organizations.errors import CredentialExists, DomainError, QuotaExceeded
 from laurel.organizations.models import Organization, QuotaUsage
 from laurel.vc.proof import verify_proof
@@ -167,10 +169,10 @@ def test_every_credential_of_a_batch_is_emailed_and_announced(owner, never_group
         ["credential.issued", "credential.published"] * 3
     )
     assert {d.credential_id for d in deliveries} == {o.pk for o in outcomes}
-    emails = {e.credential_id: e for e in EmailDelivery.objects.filter(kind="issuance")}
+    emails = sent_emails()
     for outcome in outcomes:
         email = emails[outcome.pk]
-        # rendered from one rendering of the templates, exactly as one by one
+        # rendered when sent, exactly as the one-by-one path renders when queued
         assert (email.subject, email.body_text, email.body_html) == render_issuance_email(
             credential=Credential.objects.select_related("group", "organization").get(pk=outcome.pk)
         )
@@ -185,8 +187,6 @@ def test_every_credential_of_a_batch_is_emailed_and_announced(owner, never_group
 def test_a_batch_emails_in_the_organizations_language_from_one_rendering(
     owner, never_group, acme, language
 ):
-    from laurel.mail.services import _IssuanceEmails
-
     acme.email_language = language
     acme.save(update_fields=["email_language"])
     outcomes = issue_many(actor=owner, group_key=never_group.key, rows=rows(3))
@@ -195,12 +195,36 @@ def test_a_batch_emails_in_the_organizations_language_from_one_rendering(
             pk__in=[o.pk for o in outcomes]
         )
     )
-    # the one rendering matches the full one in that language, so the batch uses it
-    assert _IssuanceEmails(credentials[0]).exact
-    emails = {e.credential_id: e for e in EmailDelivery.objects.filter(kind="issuance")}
+    queued = {e.credential_id: e for e in EmailDelivery.objects.filter(kind="issuance")}
+    emails = sent_emails()
     for credential in credentials:
+        subject, text, html = render_issuance_email(credential=credential)
+        # the subject, rendered once for the batch, is each one's in that language
+        assert queued[credential.pk].subject == subject
         email = emails[credential.pk]
-        assert (email.subject, email.body_text, email.body_html) == render_issuance_email(
-            credential=credential
-        )
+        assert (email.subject, email.body_text, email.body_html) == (subject, text, html)
     assert f'lang="{language}"' in emails[credentials[0].pk].body_html
+
+
+def test_a_batchs_emails_are_queued_without_bodies_and_hold_them_once_sent(owner, never_group):
+    outcomes = issue_many(actor=owner, group_key=never_group.key, rows=rows(2))
+    queued = list(EmailDelivery.objects.filter(kind="issuance"))
+    assert {(e.status, e.body_text, e.body_html) for e in queued} == {("queued", "", "")}
+    # the outbox shows one not sent yet as it would be sent now
+    credential = Credential.objects.select_related("group", "organization").get(pk=outcomes[0].pk)
+    first = next(e for e in queued if e.credential_id == outcomes[0].pk)
+    assert email_contents(first) == render_issuance_email(credential=credential)
+    assert EmailDelivery.objects.get(pk=first.pk).body_text == ""  # shown, not stored
+    emails = sent_emails()
+    assert {e.status for e in emails.values()} == {"sent"}
+    assert all("Person" in e.body_text and "<html" in e.body_html for e in emails.values())
+
+
+def sent_emails() -> dict:
+    """Every queued issuance email sent (to the outbox), by credential id."""
+    with override_settings(LAUREL_EMAIL_OUTBOX=True):
+        for delivery_id in EmailDelivery.objects.filter(status="queued").values_list(
+            "id", flat=True
+        ):
+            assert deliver(delivery_id=delivery_id).outcome == "outbox"
+    return {e.credential_id: e for e in EmailDelivery.objects.filter(kind="issuance")}

@@ -268,3 +268,34 @@ def test_workers_racing_for_one_email_send_it_once(draft_credential):
 
     assert sorted(outcomes) == ["sent"] + ["skipped"] * (racers - 1)
     assert len(inbox.messages) == 1
+
+
+def test_a_bulk_batchs_emails_are_rendered_when_sent_and_kept_as_sent(owner, never_group):
+    from laurel.credentials.batch import IssueRow, issue_many
+    from laurel.credentials.models import Credential
+    from laurel.mail.rendering import render_issuance_email
+
+    names = ["<b>Zoë</b> & Ünal", "Ada Lovelace"]
+    batch = [IssueRow(name, f"bulk{n}@example.org") for n, name in enumerate(names)]
+    with smtp_server() as (inbox, port), override_settings(**smtp_settings(port)):
+        issue_many(actor=owner, group_key=never_group.key, rows=batch)
+        assert set(EmailDelivery.objects.values_list("body_text", flat=True)) == {""}
+        run_pending_tasks()
+
+    received = {message.envelope_to[0]: message for message in inbox.messages}
+    assert sorted(received) == ["bulk0@example.org", "bulk1@example.org"]
+    hostile = received["bulk0@example.org"]
+    assert "&lt;b&gt;Zoë&lt;/b&gt; &amp; Ünal" in hostile.body("html")
+    assert "<b>Zoë</b>" not in hostile.body("html")
+    assert "<b>Zoë</b> & Ünal" in hostile.body("plain")
+    for delivery in EmailDelivery.objects.filter(kind="issuance"):
+        credential = Credential.objects.select_related("group", "organization").get(
+            pk=delivery.credential_id
+        )
+        # the row keeps what was sent: the email the one-by-one path renders
+        assert delivery.status == "sent" and delivery.backend == "smtp"
+        assert (delivery.subject, delivery.body_text, delivery.body_html) == (
+            render_issuance_email(credential=credential)
+        )
+        message = received[delivery.to_email]
+        assert message.body("plain").replace("\r\n", "\n").strip() == delivery.body_text.strip()

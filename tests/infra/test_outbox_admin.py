@@ -42,3 +42,18 @@ def test_staff_see_the_background_jobs(
     response = admin_client.get("/admin/django_tasks_database/dbtaskresult/")
     assert response.status_code == 200
     assert b"send_email" in response.content
+
+
+def test_staff_read_a_bulk_email_not_sent_yet_as_it_will_be_sent(admin_client, owner, never_group):
+    from laurel.credentials.batch import IssueRow, issue_many
+    from laurel.mail.models import EmailDelivery
+
+    rows = [IssueRow("Grace <Hopper>", "grace@example.org"), IssueRow("Alan", "alan@example.org")]
+    issue_many(actor=owner, group_key=never_group.key, rows=rows)
+    delivery = EmailDelivery.objects.get(to_email="grace@example.org")
+    assert delivery.body_text == ""  # rendered when sent
+
+    detail = admin_client.get(f"/admin/mail/emaildelivery/{delivery.pk}/change/")
+    assert detail.status_code == 200
+    assert b"Hello Grace &lt;Hopper&gt;," in detail.content  # the plain text, escaped by the admin
+    assert b"View &amp;amp; Verify" in detail.content  # the HTML, escaped into srcdoc
