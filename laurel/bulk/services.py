@@ -21,6 +21,7 @@ from laurel.bulk.errors import RecipientFileError
 from laurel.bulk.models import BulkChunk, BulkJob, BulkRow
 from laurel.bulk.reading import Row, read_recipients
 from laurel.bulk.rows import check_rows
+from laurel.bulk.tasks import run_bulk_job
 from laurel.credentials import validation
 from laurel.credentials.selectors import get_group
 from laurel.organizations.errors import InvalidStatus, ValidationError
@@ -138,23 +139,25 @@ def validate(
             retry_of=retry_of,
         )
         pending = []
-        for status in statuses:  # hand-written INSERTs: bulk_create's cost is Python's
+        # Hand-written INSERTs of values, not instances: bulk_create's cost, and building
+        # 10,000 BulkRows, are Python's (a fifth of a 10,000-row submit, profiled).
+        for status in statuses:
             pending.append(
-                BulkRow(
-                    job=job,
-                    row_number=status.row.number,
-                    name=status.row.name[:1000],
-                    email=status.row.email[:1000],
-                    custom_attributes=status.row.custom,
-                    state=status.state,
-                    reason=status.reason,
-                    issuable=status.issuable,
-                )
+                {
+                    "job": job.pk,
+                    "row_number": status.row.number,
+                    "name": status.row.name[:1000],
+                    "email": status.row.email[:1000],
+                    "custom_attributes": status.row.custom,
+                    "state": status.state,
+                    "reason": status.reason,
+                    "issuable": status.issuable,
+                }
             )
             if len(pending) == CREATE_BATCH:
-                db_rows.insert(pending)
+                db_rows.insert_values(BulkRow, pending)
                 pending = []
-        db_rows.insert(pending)
+        db_rows.insert_values(BulkRow, pending)
     return job
 
 
@@ -211,8 +214,6 @@ def submit(
 
 
 def enqueue_workers(job: BulkJob, chunks: int) -> None:
-    from laurel.bulk.tasks import run_bulk_job
-
     for _ in range(max(1, min(chunks, settings.LAUREL_BULK_WORKERS_PER_JOB))):
         enqueue_on_commit(run_bulk_job, job.pk)
 
