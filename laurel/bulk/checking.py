@@ -2,14 +2,14 @@
 
 Each row's state comes from the same pure `rules.recipient_check` the form, the API and
 `issue` use (through `rules.check_prior`, as `issue_many` does); only the reads are batched:
-the group's credentials for the file's emails in IN lists of a thousand
-(`issue_reads.recipients_credentials`, newest first, as `recipient_check_for` reads them one
-email at a time), and the month's quota figures once. Rows past the quota are `over_quota`.
+the group's credentials for the file's emails (`issue_reads.recipients_credentials`, newest
+first, as `recipient_check_for` reads them one email at a time), and the month's quota
+figures once (`quota.counted_emails`, as an issue and a bulk batch read them). Rows past the quota are `over_quota`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,11 +18,11 @@ from laurel.credentials import rules
 from laurel.credentials.issue_reads import recipients_credentials
 from laurel.credentials.models import CredentialGroup
 from laurel.organizations.models import Organization, QuotaUsage
+from laurel.organizations.quota import counted_emails
 from laurel.organizations.rules import quota_month
 
 INVALID = "invalid"
 OVER_QUOTA = "over_quota"
-IN_LIST = 1000
 
 # The states a row can have, in the order the review screen lists them.
 STATE_LABELS = {
@@ -47,23 +47,13 @@ class RowStatus:
     issuable: bool
 
 
-def _chunks(items: Sequence[str], size: int = IN_LIST) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def quota_figures(
     organization: Organization, emails: Sequence[str], *, now: datetime
 ) -> tuple[int, int, set[str]]:
     """(used this month, the limit, which of `emails` are already counted this month)."""
     month = quota_month(now)
-    usage = QuotaUsage.objects.filter(organization=organization, month=month)
-    counted: set[str] = set()
-    for chunk in _chunks(list(dict.fromkeys(emails))):
-        counted.update(
-            usage.filter(email_normalized__in=chunk).values_list("email_normalized", flat=True)
-        )
-    return usage.count(), organization.monthly_quota, counted
+    used = QuotaUsage.objects.filter(organization=organization, month=month).count()
+    return used, organization.monthly_quota, counted_emails(organization, month, emails)
 
 
 def check_recipients(

@@ -114,9 +114,13 @@ def validate(
     retry_of: BulkJob | None = None,
     row_numbers: list[int] | None = None,
     now: datetime | None = None,
+    submitting: bool = False,
 ) -> BulkJob:
     """Read and check a file (or a list), and store it as a job in `validated`, its rows
-    with their states: the review screen pages them, submit issues them."""
+    with their states: the review screen pages them, submit issues them. `submitting`:
+    submit follows in the same transaction, so each row is written with the outcome
+    submit gives it (pending or skipped) rather than updated a moment later (an UPDATE
+    of 10,000 rows took 175 ms on PostgreSQL)."""
     statuses, totals = check(
         actor=actor,
         group_key=group_key,
@@ -152,6 +156,7 @@ def validate(
                     "state": status.state,
                     "reason": status.reason,
                     "issuable": status.issuable,
+                    "outcome": _submitted_outcome(status.issuable) if submitting else "",
                 }
             )
             if len(pending) == CREATE_BATCH:
@@ -194,8 +199,11 @@ def submit(
         )
         if not issuable:
             raise InvalidStatus("No row of this file can be issued.")
-        rows.filter(issuable=True).update(outcome=BulkRow.Outcome.PENDING)
-        skipped = rows.filter(issuable=False).update(outcome=BulkRow.Outcome.SKIPPED)
+        for can_issue in (True, False):  # rows not written with it already (`submitting`)
+            rows.filter(issuable=can_issue, outcome=BulkRow.Outcome.NONE).update(
+                outcome=_submitted_outcome(can_issue)
+            )
+        skipped = rows.filter(issuable=False).count()
         size = settings.LAUREL_BULK_CHUNK_ROWS
         chunks = [issuable[start : start + size] for start in range(0, len(issuable), size)]
         BulkChunk.objects.bulk_create(
@@ -211,6 +219,10 @@ def submit(
         job.save()
         enqueue_workers(job, len(chunks))
     return job
+
+
+def _submitted_outcome(issuable: bool) -> str:
+    return BulkRow.Outcome.PENDING if issuable else BulkRow.Outcome.SKIPPED
 
 
 def enqueue_workers(job: BulkJob, chunks: int) -> None:
@@ -284,7 +296,7 @@ def validate_and_submit(
     submit leaves no validated job behind)."""
     require_plan_feature(actor.organization, "bulk_submit")
     with transaction.atomic():
-        job = validate(actor=actor, group_key=group_key, now=now, **source)
+        job = validate(actor=actor, group_key=group_key, now=now, submitting=True, **source)
         return submit(
             actor=actor,
             job_id=job.pk,

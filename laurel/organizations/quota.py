@@ -71,7 +71,7 @@ class QuotaBatch:
         self.limit = organization.monthly_quota
         usage = QuotaUsage.objects.filter(organization=organization, month=self.month)
         self.used = usage.count()
-        self.counted: set[str] = _counted(organization, self.month, emails_normalized)
+        self.counted: set[str] = counted_emails(organization, self.month, emails_normalized)
         self.new: list[str] = []
 
     def count(self, email_normalized: str) -> bool:
@@ -116,9 +116,9 @@ class QuotaBatch:
 IN_LIST = 1000
 
 
-def _counted(organization: Organization, month, emails_normalized) -> set[str]:
-    """Which of the emails are counted already in `month`: IN lists of a thousand on
-    SQLite; on PostgreSQL a join on the unnested array. A quota table that grew since it
+def counted_emails(organization: Organization, month, emails_normalized) -> set[str]:
+    """Which of the emails are counted already in `month` (every door asks it so: an
+    issue, a bulk batch, a file's validation): IN lists of a thousand on SQLite; on PostgreSQL a join on the unnested array. A quota table that grew since it
     was last analyzed (a month's first big bulk job) reads to PostgreSQL as a few rows,
     and it then tested `email = ANY(the batch's 500 emails)` on every row of the month
     (64 ms a batch at 10,000 rows, profiled); the join hashes them (3 ms)."""

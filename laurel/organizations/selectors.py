@@ -122,12 +122,9 @@ def recipients_counted(
     organization: Organization, emails_normalized, *, now: datetime | None = None
 ) -> set[str]:
     """Which of these (normalized) emails already count this month (they cost nothing)."""
-    month = quota_month(now or timezone.now())
-    return set(
-        scoped(QuotaUsage, organization)
-        .filter(month=month, email_normalized__in=list(emails_normalized))
-        .values_list("email_normalized", flat=True)
-    )
+    from laurel.organizations.quota import counted_emails
+
+    return counted_emails(organization, quota_month(now or timezone.now()), emails_normalized)
 
 
 def api_keys(organization: Organization) -> list[ApiKey]:

@@ -108,3 +108,22 @@ def test_rows_that_fail_at_issue_are_reported_and_retried(owner, never_group, ac
         failed.values_list("row_number", flat=True)
     )
     assert Credential.objects.count() == 4
+
+
+def test_validate_and_submit_in_one_call_leaves_the_rows_two_calls_leave(owner, never_group):
+    def outcome(job):
+        rows = BulkRow.objects.filter(job=job).order_by("row_number")
+        return (
+            (job.status, job.total, job.skipped),
+            list(rows.values_list("row_number", "state", "issuable", "outcome")),
+        )
+
+    data = recipient_csv(6, extra=BAD_ROWS)
+    two = services.validate(actor=owner, group_key=never_group.key, upload=data, filename="a.csv")
+    two = services.submit(actor=owner, job_id=two.pk)
+    data = recipient_csv(6, extra=BAD_ROWS)
+    one = services.validate_and_submit(
+        actor=owner, group_key=never_group.key, upload=data, filename="b.csv"
+    )
+    assert outcome(one) == outcome(two)
+    assert {row[3] for row in outcome(one)[1]} == {"pending", "skipped"}
