@@ -297,8 +297,9 @@ def _json_text(value: JSONText, connection):
 def _prepared(field, column: list, connection) -> list:
     """`field.get_db_prep_save` of each value of `column`, skipped for the values it would
     give back unchanged (`unchanged_types`: most of a batch's values are such strings),
-    and worked out once per distinct date or time (a batch's rows share a few: its
-    `now`, its issue date). A JSONText is written as it is."""
+    and worked out once per distinct date, time or whole number (a batch's rows share a
+    few: its `now`, its issue date, the organization's id that psycopg wraps). A
+    JSONText is written as it is."""
     same = unchanged_types(field, connection)
     prepare = field.get_db_prep_save
     if isinstance(field, models.JSONField):
@@ -324,7 +325,7 @@ def _prepared(field, column: list, connection) -> list:
     return [value if type(value) in same else convert(value) for value in column]
 
 
-_BY_VALUE = frozenset({datetime.datetime, datetime.date})
+_BY_VALUE = frozenset({datetime.datetime, datetime.date, int})
 _TEXT = ("CharField", "TextField", "EmailField", "URLField", "SlugField")
 _INTEGER = (
     "IntegerField",

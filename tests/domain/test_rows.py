@@ -3,7 +3,7 @@ gives: every field converted (dates, JSON, booleans, nulls) on SQLite and Postgr
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from django.apps import apps
@@ -330,3 +330,26 @@ def test_a_wall_time_a_clock_change_repeats_is_written_as_the_instant_it_is(owne
     )
     assert stored["fold0"] == first.astimezone(UTC)
     assert stored["fold1"] == second.astimezone(UTC)
+
+
+def test_whole_numbers_shared_by_rows_are_written_as_each_row_gives_them(owner, org_factory):
+    """A column's whole numbers are prepared once per distinct value too: a shared id and
+    another one among them come back as each row gave them."""
+    from laurel.organizations.models import QuotaUsage
+
+    other = org_factory()
+    orgs = [owner.organization.pk, owner.organization.pk, other.pk, owner.organization.pk]
+    rows.insert_values(
+        QuotaUsage,
+        [
+            {
+                "organization": org,
+                "month": date(2026, 3, 1),
+                "email_normalized": f"n{n}@example.org",
+                "created_at": datetime(2026, 3, 1, tzinfo=UTC),
+            }
+            for n, org in enumerate(orgs)
+        ],
+    )
+    stored = dict(QuotaUsage.objects.values_list("email_normalized", "organization_id"))
+    assert [stored[f"n{n}@example.org"] for n in range(4)] == orgs
