@@ -17,8 +17,8 @@ from laurel.credentials.batch import IssueRow, issue_many
 from laurel.credentials.models import Credential, StatusList
 from laurel.credentials.services import issue
 from laurel.credentials.status_lists import reserve_slots, reserved_slots
-from laurel.mail.models import EmailDelivery
 from laurel.mail.delivery import deliver
+from laurel.mail.models import EmailDelivery
 from laurel.mail.rendering import email_contents, render_issuance_email
 from laurel.organizations.errors import CredentialExists, DomainError, QuotaExceeded
 from laurel.organizations.models import Organization, QuotaUsage
