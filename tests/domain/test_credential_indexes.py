@@ -1,5 +1,6 @@
 """The credentials table keeps no index another one already serves (each is written for
-every credential issued), and every foreign key still leads an index for its lookups."""
+every credential issued), every foreign key still leads an index for its lookups, and on
+PostgreSQL the signed documents are compressed with lz4 (laurel/credentials/migrations)."""
 
 import pytest
 from django.db import connection
@@ -40,3 +41,19 @@ def test_no_index_is_the_start_of_another_one():
 def test_no_index_is_there_twice():
     by_columns = sorted(tuple(columns) for columns in indexes().values())
     assert len(by_columns) == len(set(by_columns)), by_columns
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's compression")
+def test_documents_are_compressed_with_lz4_where_the_server_has_it():
+    from importlib import import_module
+
+    migration = import_module("laurel.credentials.migrations.0007_document_lz4")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attcompression FROM pg_attribute "
+            "WHERE attrelid = %s::regclass AND attname = 'document'",
+            [Credential._meta.db_table],
+        )
+        (method,) = cursor.fetchone()
+    assert migration.lz4_available(connection)  # Debian's PostgreSQL is built with it
+    assert method == "l"
