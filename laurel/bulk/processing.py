@@ -460,7 +460,10 @@ def bulk_signer() -> SigningProcess | None:
     if signer is None or not signer.alive():
         if signer is not None:
             signer.close()
-        signer = _signers.process = SigningProcess()
+        # A batch whose signatures take half the stale time would soon lose its chunk's
+        # claim: past that, the child counts as hung and the worker signs itself.
+        timeout = max(settings.LAUREL_BULK_STALE_SECONDS / 2, 5.0)
+        signer = _signers.process = SigningProcess(timeout=timeout)
         atexit.register(signer.close)
     return signer
 

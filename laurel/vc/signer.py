@@ -7,8 +7,9 @@ batch meanwhile, and collects the signatures when it needs them. The child is a 
 ``python -m laurel.vc.signer`` (no Django): it reads requests on its standard input and
 writes the results on its standard output, each a length-prefixed pickle, one request at
 a time. It exits when its input ends, so a parent killed with SIGKILL leaves no child
-behind; a child that dies makes the parent's :meth:`Signatures.result` raise
-:class:`SignerGone`, and the caller signs in-process instead.
+behind; a child that dies, or does not answer within its time (killed then), makes the
+parent's :meth:`Signatures.result` raise :class:`SignerGone`, and the caller signs
+in-process instead.
 
 What the child signs is exactly what ``signed_credential`` in the parent would sign
 (same code, same ``created``, and Ed25519 signatures are deterministic); a refused
@@ -20,10 +21,13 @@ Only the parent's own child is unpickled: nothing here reads a pickle from elsew
 from __future__ import annotations
 
 import json
+import os
 import pickle
+import select
 import struct
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from datetime import datetime
 from typing import IO, Any
@@ -85,6 +89,28 @@ def _receive(stream: IO[bytes]) -> Any:
     return pickle.loads(data)  # noqa: S301 - our own parent's message
 
 
+def _receive_within(fd: int, seconds: float) -> Any:
+    """The next message read from file descriptor `fd`, which must all arrive within
+    `seconds`: EOFError when the stream ends, TimeoutError when the time is up."""
+    deadline = time.monotonic() + seconds
+
+    def read(size: int) -> bytes:
+        chunks, left = [], size
+        while left:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+                raise TimeoutError
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                raise EOFError
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+
+    (size,) = _LENGTH.unpack(read(_LENGTH.size))
+    return pickle.loads(read(size))  # noqa: S301 - our own child's answer
+
+
 class Signatures:
     """The answer to one :meth:`SigningProcess.sign`, collected by :meth:`result`."""
 
@@ -100,9 +126,14 @@ class Signatures:
 
 
 class SigningProcess:
-    """A child process that signs, one batch at a time (see the module's docstring)."""
+    """A child process that signs, one batch at a time (see the module's docstring).
 
-    def __init__(self) -> None:
+    A batch's answer must come within `timeout` seconds: a child that hangs (as opposed
+    to one that dies) is killed then, and reported as gone like a dead one, so that its
+    worker signs in-process rather than wait for it forever."""
+
+    def __init__(self, *, timeout: float = 60.0) -> None:
+        self.timeout = timeout
         self._child = subprocess.Popen(
             [sys.executable, "-m", "laurel.vc.signer"],
             stdin=subprocess.PIPE,
@@ -111,6 +142,7 @@ class SigningProcess:
         )
         assert self._child.stdin is not None and self._child.stdout is not None
         self._requests: IO[bytes] = self._child.stdin
+        # Read only through its file descriptor (`_receive_within`), never its buffer.
         self._answers: IO[bytes] = self._child.stdout
         self._waiting: Signatures | None = None
         self.batches_signed = 0  # answered in full (what a test can check was used)
@@ -152,7 +184,12 @@ class SigningProcess:
             raise SignerGone("These signatures were lost with an earlier signing process.")
         self._waiting = None
         try:
-            documents = _receive(self._answers)
+            documents = _receive_within(self._answers.fileno(), self.timeout)
+        except TimeoutError as error:
+            self._child.kill()  # it would answer a batch nobody waits for any more
+            raise SignerGone(
+                f"The signing process did not answer within {self.timeout:g} s."
+            ) from error
         except (EOFError, OSError, pickle.UnpicklingError) as error:
             raise SignerGone("The signing process ended before answering.") from error
         if not isinstance(documents, list) or len(documents) != count:

@@ -72,6 +72,20 @@ def test_a_dead_signing_process_costs_no_row_the_worker_signs_itself(owner, neve
 
 
 @override_settings(LAUREL_BULK_BATCH_ROWS=20)
+def test_a_hung_signing_process_costs_no_row_the_worker_signs_itself(owner, never_group):
+    job = submitted_job(owner, never_group, recipient_csv(50))
+    signer = SigningProcess(timeout=1)
+    os.kill(signer.pid, signal.SIGSTOP)  # alive, never answering
+    try:
+        processing.work_through(job.pk, signer=signer)
+    finally:
+        signer.close()
+    assert processing.finish(job.pk)
+    _issued_once(job, never_group, 50)
+    assert signer.batches_signed == 0 and not signer.alive()
+
+
+@override_settings(LAUREL_BULK_BATCH_ROWS=20)
 def test_a_batch_prepared_for_rows_already_issued_is_not_used(owner, never_group):
     """Two batches prepared at the same place: the first issues its rows; the second,
     now stale, must issue the rows that follow (read again under the lock), not the

@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from dataclasses import replace
 
@@ -97,6 +98,35 @@ def test_a_dead_child_is_reported_not_waited_for():
                 requests_of(2), private_key=KEY, verification_method=METHOD, created=SIGNED_AT
             ).result()
         assert not signer.alive()
+    finally:
+        signer.close()
+
+
+def test_a_hung_child_is_killed_and_reported_once_its_time_is_up():
+    signer = SigningProcess(timeout=1)
+    try:
+        os.kill(signer.pid, signal.SIGSTOP)  # alive, and never answering
+        pending = signer.sign(
+            requests_of(2), private_key=KEY, verification_method=METHOD, created=SIGNED_AT
+        )
+        with pytest.raises(SignerGone, match="did not answer within 1 s"):
+            pending.result()
+        signer._child.wait(timeout=10)
+        assert not signer.alive()
+    finally:
+        signer.close()
+
+
+def test_an_answer_that_takes_its_time_within_the_limit_is_waited_for():
+    signer = SigningProcess(timeout=30)
+    try:
+        os.kill(signer.pid, signal.SIGSTOP)
+        pending = signer.sign(
+            requests_of(2), private_key=KEY, verification_method=METHOD, created=SIGNED_AT
+        )
+        threading.Timer(1.5, os.kill, (signer.pid, signal.SIGCONT)).start()
+        assert len(pending.result()) == 2
+        assert signer.alive()
     finally:
         signer.close()
 
