@@ -98,7 +98,8 @@ class BulkRow(models.Model):
         SKIPPED = "skipped", "Skipped"
         CANCELLED = "cancelled", "Cancelled"
 
-    job = models.ForeignKey(BulkJob, on_delete=models.CASCADE, related_name="rows")
+    # Leads bulkrow_job_row_unique.
+    job = models.ForeignKey(BulkJob, on_delete=models.CASCADE, related_name="rows", db_index=False)
     row_number = models.PositiveIntegerField()
     name = models.CharField(max_length=1000, blank=True, default="")
     email = models.CharField(max_length=1000, blank=True, default="")
@@ -130,7 +131,10 @@ class BulkChunk(models.Model):
         DONE = "done", "Done"
         CANCELLED = "cancelled", "Cancelled"
 
-    job = models.ForeignKey(BulkJob, on_delete=models.CASCADE, related_name="chunks")
+    # Leads bulkchunk_job_first_unique.
+    job = models.ForeignKey(
+        BulkJob, on_delete=models.CASCADE, related_name="chunks", db_index=False
+    )
     first_row = models.PositiveIntegerField()
     last_row = models.PositiveIntegerField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)

@@ -35,6 +35,7 @@ class EmailDelivery(models.Model):
         null=True,
         blank=True,
         related_name="email_deliveries",
+        db_index=False,  # leads mail_delivery_org_status_idx
     )
     credential = models.ForeignKey(
         "credentials.Credential",
@@ -42,6 +43,7 @@ class EmailDelivery(models.Model):
         null=True,
         blank=True,
         related_name="email_deliveries",
+        db_index=False,  # leads mail_delivery_credential_idx
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ISSUANCE)
     to_email = models.EmailField(max_length=254)

@@ -185,8 +185,8 @@ class ApiKey(models.Model):
 class QuotaUsage(models.Model):
     """One row per recipient email per organization per calendar month (UTC)."""
 
-    organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="quota_usage"
+    organization = models.ForeignKey(  # leads quota_usage_unique
+        Organization, on_delete=models.CASCADE, related_name="quota_usage", db_index=False
     )
     month = models.DateField()  # first day of the month, UTC
     email_normalized = models.CharField(max_length=254)
@@ -203,8 +203,13 @@ class QuotaUsage(models.Model):
 
 
 class AuditEvent(models.Model):
-    organization = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="audit_events"
+    organization = models.ForeignKey(  # leads audit_org_time
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="audit_events",
+        db_index=False,
     )
     actor_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

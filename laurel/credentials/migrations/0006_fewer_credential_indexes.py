@@ -8,48 +8,14 @@
   (varchar_pattern_ops), for LIKE 'prefix%': nothing looks up a credential's id or the id
   it supersedes by prefix, so those two go (the btree of each stays).
 
-The foreign keys' indexes are dropped by name (SeparateDatabaseAndState): AlterField
-would have SQLite copy the whole table three times to drop three indexes.
+The indexes are dropped by name (laurel.db.indexes, in SeparateDatabaseAndState):
+AlterField would have SQLite copy the whole table three times to drop three indexes.
 """
 
 import django.db.models.deletion
 from django.db import migrations, models
 
-TABLE = "credentials_credential"
-FOREIGN_KEYS = ("organization_id", "group_id", "status_list_id")
-LIKE_INDEXED = ("id", "supersedes_id")  # PostgreSQL only
-
-
-def _indexes(schema_editor):
-    """(name, column, opclass) of every index this migration drops, as Django named them."""
-    found = [
-        (schema_editor._create_index_name(TABLE, [column], suffix=""), column, "")
-        for column in FOREIGN_KEYS
-    ]
-    if schema_editor.connection.vendor == "postgresql":
-        found += [
-            (
-                schema_editor._create_index_name(TABLE, [column], suffix="_like"),
-                column,
-                " varchar_pattern_ops",
-            )
-            for column in LIKE_INDEXED
-        ]
-    return found
-
-
-def drop_indexes(apps, schema_editor):
-    for name, _, _ in _indexes(schema_editor):
-        schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(name)}")
-
-
-def create_indexes(apps, schema_editor):
-    quote = schema_editor.quote_name
-    for name, column, opclass in _indexes(schema_editor):
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {quote(name)} ON {quote(TABLE)} ({quote(column)}{opclass})"
-        )
-
+from laurel.db.indexes import drop_indexes
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -94,6 +60,13 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
-            database_operations=[migrations.RunPython(drop_indexes, create_indexes)],
+            database_operations=[
+                drop_indexes(
+                    "credentials",
+                    "credential",
+                    foreign_keys=["organization_id", "group_id", "status_list_id"],
+                    like=["id", "supersedes_id"],
+                )
+            ],
         ),
     ]

@@ -1,20 +1,24 @@
-"""The credentials table keeps no index another one already serves (each is written for
-every credential issued), every foreign key still leads an index for its lookups, and on
-PostgreSQL the signed documents are compressed with lz4 (laurel/credentials/migrations)."""
+"""The tables every issue and bulk batch writes keep no index another one already serves
+(each is a write for every row), every foreign key still leads an index for its lookups,
+and on PostgreSQL the signed documents are compressed with lz4 (laurel.db.indexes, the
+credentials' migrations)."""
 
 import pytest
 from django.db import connection
 
+from laurel.bulk.models import BulkChunk, BulkRow
 from laurel.credentials.models import Credential
+from laurel.mail.models import EmailDelivery
+from laurel.organizations.models import AuditEvent, QuotaUsage
 
 pytestmark = pytest.mark.django_db
 
-FOREIGN_KEYS = {"organization_id", "group_id", "status_list_id", "supersedes_id"}
+WRITTEN = [Credential, EmailDelivery, AuditEvent, QuotaUsage, BulkRow, BulkChunk]
 
 
-def indexes() -> dict[str, list[str]]:
+def indexes(model) -> dict[str, list[str]]:
     with connection.cursor() as cursor:
-        found = connection.introspection.get_constraints(cursor, Credential._meta.db_table)
+        found = connection.introspection.get_constraints(cursor, model._meta.db_table)
     return {
         name: info["columns"]
         for name, info in found.items()
@@ -22,13 +26,16 @@ def indexes() -> dict[str, list[str]]:
     }
 
 
-def test_every_foreign_key_leads_an_index():
-    leading = {columns[0] for columns in indexes().values()}
-    assert FOREIGN_KEYS <= leading
+@pytest.mark.parametrize("model", WRITTEN, ids=lambda model: model.__name__)
+def test_every_foreign_key_leads_an_index(model):
+    keys = {field.column for field in model._meta.concrete_fields if field.is_relation}
+    leading = {columns[0] for columns in indexes(model).values()}
+    assert keys and keys <= leading
 
 
-def test_no_index_is_the_start_of_another_one():
-    found = indexes()
+@pytest.mark.parametrize("model", WRITTEN, ids=lambda model: model.__name__)
+def test_no_index_is_the_start_of_another_one(model):
+    found = indexes(model)
     for name, columns in found.items():
         longer = [
             other
@@ -38,8 +45,9 @@ def test_no_index_is_the_start_of_another_one():
         assert not longer, f"{name} {columns} is served by {longer}"
 
 
-def test_no_index_is_there_twice():
-    by_columns = sorted(tuple(columns) for columns in indexes().values())
+@pytest.mark.parametrize("model", WRITTEN, ids=lambda model: model.__name__)
+def test_no_index_is_there_twice(model):
+    by_columns = sorted(tuple(columns) for columns in indexes(model).values())
     assert len(by_columns) == len(set(by_columns)), by_columns
 
 
