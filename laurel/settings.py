@@ -158,13 +158,21 @@ TEMPLATES = [
 # timeout, IMMEDIATE write transactions and persistent connections. (The test suite's
 # own database names are in tests/settings.py.)
 SQLITE_PATH = DATA_DIR / "laurel.sqlite3"
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{SQLITE_PATH}",
-        conn_max_age=_env_number("LAUREL_CONN_MAX_AGE", 600, minimum=0),
-        conn_health_checks=True,
-    )
-}
+# Unset or empty: the embedded SQLite. A URL of no known database is refused by name.
+_DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            _DATABASE_URL or f"sqlite:///{SQLITE_PATH}",
+            conn_max_age=_env_number("LAUREL_CONN_MAX_AGE", 600, minimum=0),
+            conn_health_checks=True,
+        )
+    }
+except ValueError as error:  # dj_database_url's UnknownSchemeError is one
+    raise ImproperlyConfigured(
+        f"DATABASE_URL={_DATABASE_URL!r} names no database Laurel can use "
+        "(postgres://user@host:5432/name, or leave it unset for the embedded SQLite)."
+    ) from error
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",

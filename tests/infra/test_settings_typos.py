@@ -20,6 +20,7 @@ from tests.helpers.settings import settings_process, settings_seen
         ("LAUREL_PLAN_QUOTA_FREE", "lots"),
         ("LAUREL_PLAN_QUOTA_ENTERPRISE", "-5"),
         ("LAUREL_API_RATE_LIMIT_STORE", "databse"),
+        ("DATABASE_URL", "127.0.0.1:5432/laurel"),
     ],
 )
 def test_a_value_that_cannot_be_read_is_a_configuration_error_naming_it(tmp_path, name, value):
@@ -48,6 +49,12 @@ def test_quotas_per_plan_come_from_the_environment(tmp_path):
         tmp_path, show, LAUREL_PLAN_QUOTA_FREE="50", LAUREL_PLAN_QUOTA_ENTERPRISE="20000"
     ).strip()
     assert chosen == "[('enterprise', 20000), ('free', 50), ('professional', 1000)]"
+
+
+def test_an_empty_database_url_is_the_embedded_sqlite(tmp_path):
+    show = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+    engine = settings_seen(tmp_path, show, DATABASE_URL=" ").strip()
+    assert engine == "django.db.backends.sqlite3"
 
 
 @pytest.mark.parametrize("url", ["", "postgres://laurel@db.example:5432/laurel"])
