@@ -46,6 +46,9 @@ def p50(times: list[float]) -> float:
     return statistics.median(times)
 
 
+REVIEW_PAGE = 50
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--drafts", type=int, default=600)
@@ -59,6 +62,12 @@ def main() -> None:
         help="add an (organization, status, created_at, id) index first: drafts in page order",
     )
     options = parser.parse_args()
+    # The review list's pages hold REVIEW_PAGE drafts (laurel/web/views/review.py): the
+    # "next page" figure needs a second page, and a batch cannot publish more than there is.
+    if options.drafts <= REVIEW_PAGE:
+        parser.error(f"--drafts must be more than one review page ({REVIEW_PAGE} drafts)")
+    if not 0 < options.batch <= options.drafts:
+        parser.error("--batch must be between 1 and --drafts")
     os.environ["LAUREL_DATA_DIR"] = tempfile.mkdtemp(prefix="laurel-bench-review-")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "laurel.settings")
     if options.database == "sqlite":
@@ -157,6 +166,9 @@ def measure(options) -> None:
     client = Client()
     client.force_login(owner, backend="django.contrib.auth.backends.ModelBackend")
     url = f"/organizations/{organization.slug}/credentials/review"
+    from laurel.web.views.review import PAGE_SIZE
+
+    assert PAGE_SIZE == REVIEW_PAGE, (PAGE_SIZE, REVIEW_PAGE)  # what main() checked against
     first = client.get(url)
     assert first.status_code == 200, first.status_code
     # The page's "Next" link (the test client keeps no context outside a test run).
