@@ -4,7 +4,8 @@ Each row's state comes from the same pure `rules.recipient_check` the form, the 
 `issue` use (through `rules.check_prior`, as `issue_many` does); only the reads are batched:
 the group's credentials for the file's emails (`issue_reads.recipients_credentials`, newest
 first, as `recipient_check_for` reads them one email at a time), and the month's quota
-figures once (`quota.counted_emails`, as an issue and a bulk batch read them). Rows past the quota are `over_quota`.
+figures once (as a bulk batch's `quota.QuotaBatch` reads them). Rows past the quota are
+`over_quota`.
 """
 
 from __future__ import annotations
@@ -17,9 +18,8 @@ from laurel.bulk.rows import CheckedRow
 from laurel.credentials import rules
 from laurel.credentials.issue_reads import recipients_credentials
 from laurel.credentials.models import CredentialGroup
-from laurel.organizations.models import Organization, QuotaUsage
-from laurel.organizations.quota import counted_emails
-from laurel.organizations.rules import quota_month
+from laurel.organizations.models import Organization
+from laurel.organizations.quota import QuotaBatch
 
 INVALID = "invalid"
 OVER_QUOTA = "over_quota"
@@ -50,10 +50,11 @@ class RowStatus:
 def quota_figures(
     organization: Organization, emails: Sequence[str], *, now: datetime
 ) -> tuple[int, int, set[str]]:
-    """(used this month, the limit, which of `emails` are already counted this month)."""
-    month = quota_month(now)
-    used = QuotaUsage.objects.filter(organization=organization, month=month).count()
-    return used, organization.monthly_quota, counted_emails(organization, month, emails)
+    """(used this month, the limit, which of `emails` are already counted this month): the
+    figures a bulk batch's QuotaBatch reads, read here without the lock (nothing is
+    counted: the batch counts again under it)."""
+    quota = QuotaBatch(organization, emails, now=now)
+    return quota.used, quota.limit, quota.counted
 
 
 def check_recipients(

@@ -45,8 +45,8 @@ class OutboxAdmin(admin.ModelAdmin):
 
     @admin.display(description="Body text")
     def text(self, delivery: EmailDelivery) -> str:
-        # A bulk batch's email not sent yet is shown as it would be sent now; escaped here
-        # (the admin shows what a display method returns as it is).
+        # A bulk batch's email not sent yet is shown as it would be sent now (escaped by
+        # format_html, in a <pre> that keeps its lines).
         return format_html(
             '<pre style="white-space:pre-wrap">{}</pre>', email_contents(delivery)[1]
         )

@@ -118,8 +118,9 @@ IN_LIST = 1000
 
 def counted_emails(organization: Organization, month, emails_normalized) -> set[str]:
     """Which of the emails are counted already in `month` (every door asks it so: an
-    issue, a bulk batch, a file's validation): IN lists of a thousand on SQLite; on PostgreSQL a join on the unnested array. A quota table that grew since it
-    was last analyzed (a month's first big bulk job) reads to PostgreSQL as a few rows,
+    issue, a bulk batch, a file's validation): IN lists of a thousand on SQLite; on
+    PostgreSQL a join on the unnested array. A quota table that grew since it was last
+    analyzed (a month's first big bulk job) reads to PostgreSQL as a few rows,
     and it then tested `email = ANY(the batch's 500 emails)` on every row of the month
     (64 ms a batch at 10,000 rows, profiled); the join hashes them (3 ms)."""
     unique = list(dict.fromkeys(emails_normalized))

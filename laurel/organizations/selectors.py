@@ -19,6 +19,7 @@ from laurel.organizations.models import (
     SigningKey,
 )
 from laurel.organizations.permissions import Actor
+from laurel.organizations.quota import counted_emails
 from laurel.organizations.rules import quota_month
 from laurel.organizations.tenancy import scoped
 
@@ -122,8 +123,6 @@ def recipients_counted(
     organization: Organization, emails_normalized, *, now: datetime | None = None
 ) -> set[str]:
     """Which of these (normalized) emails already count this month (they cost nothing)."""
-    from laurel.organizations.quota import counted_emails
-
     return counted_emails(organization, quota_month(now or timezone.now()), emails_normalized)
 
 

@@ -124,13 +124,7 @@ def scattered_index(position: int, *, length: int, key: bytes) -> int:
     if not key:
         return position
     half = _half_bits(length)
-    mask = (1 << half) - 1
-
-    def round_value(round_number: int, right: int) -> int:
-        digest = hmac.digest(key, b"%d:%d" % (round_number, right), hashlib.sha256)
-        return int.from_bytes(digest[:8], "big") & mask
-
-    return _walk(position, length, half, round_value)
+    return _walk(position, length, half, lambda turn, right: _round(key, half, turn, right))
 
 
 def scattered_indexes(first: int, count: int, *, length: int, key: bytes) -> list[int]:
@@ -150,39 +144,27 @@ def scattered_indexes(first: int, count: int, *, length: int, key: bytes) -> lis
     positions = range(first, first + count)
     if not key or 2 * count < 1 << half:  # fewer HMACs one position at a time (8 on average)
         return [scattered_index(position, length=length, key=key) for position in positions]
-    mask = (1 << half) - 1
-    one, two, three, four = _round_table(key, half)
-    indexes = []
-    for position in positions:  # _walk, with the table's rounds written out
-        value = position
-        while True:
-            left, right = value >> half, value & mask
-            left, right = right, left ^ one[right]
-            left, right = right, left ^ two[right]
-            left, right = right, left ^ three[right]
-            left, right = right, left ^ four[right]
-            value = (left << half) | right
-            if value < length:
-                break
-        indexes.append(value)
-    return indexes
+    table = _round_table(key, half)
+    return [
+        _walk(position, length, half, lambda turn, right: table[turn][right])
+        for position in positions
+    ]
 
 
 @functools.lru_cache(maxsize=8)
 def _round_table(key: bytes, half: int) -> tuple[tuple[int, ...], ...]:
     """The Feistel round function of `key` for every input of `half` bits, per round (a
     worker issuing a job's batches into the same list tabulates it once)."""
-    mask = (1 << half) - 1
     return tuple(
-        tuple(
-            int.from_bytes(
-                hmac.digest(key, b"%d:%d" % (round_number, right), hashlib.sha256)[:8], "big"
-            )
-            & mask
-            for right in range(1 << half)
-        )
-        for round_number in range(4)
+        tuple(_round(key, half, turn, right) for right in range(1 << half)) for turn in range(4)
     )
+
+
+def _round(key: bytes, half: int, turn: int, right: int) -> int:
+    """The Feistel round function: HMAC-SHA256 of the round and the right half, cut to
+    `half` bits."""
+    digest = hmac.digest(key, b"%d:%d" % (turn, right), hashlib.sha256)
+    return int.from_bytes(digest[:8], "big") & ((1 << half) - 1)
 
 
 def _half_bits(length: int) -> int:
@@ -196,8 +178,8 @@ def _walk(position: int, length: int, half: int, round_value) -> int:
     value = position
     while True:
         left, right = value >> half, value & mask
-        for round_number in range(4):
-            left, right = right, left ^ round_value(round_number, right)
+        for turn in range(4):
+            left, right = right, left ^ round_value(turn, right)
         value = (left << half) | right
         if value < length:
             return value
