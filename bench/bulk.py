@@ -223,13 +223,23 @@ def measure(name: str, env: dict, args, workers: int) -> None:
             peaks.append(usage.ru_maxrss / 1024)
             cpu.append(usage.ru_utime + usage.ru_stime - WORKER_START_CPU)
         rate = job["succeeded"] / job_seconds
+        moments = {
+            name: datetime.fromisoformat(job[name]) if job.get(name) else None
+            for name in ("submitted_at", "started_at", "finished_at")
+        }
+        timeline = (
+            f"submitted -> first claim {(moments['started_at'] - moments['submitted_at']).total_seconds():.2f} s, "
+            f"first claim -> completed {(moments['finished_at'] - moments['started_at']).total_seconds():.2f} s"
+            if all(moments.values())
+            else "timeline not recorded"
+        )
         print(
             f"{name}: whole job, {workers} worker(s): {job['succeeded']:,} issued + published in "
             f"{job_seconds:.2f} s (submit answered 202 after {accepted:.2f} s) = {rate:.0f}/s "
             f"({job['status']}, failed {job['failed']}, skipped {job['skipped']}); "
             f"workers' peak RSS (ru_maxrss) {', '.join(f'{peak:.0f}' for peak in peaks)} MB, "
             f"CPU (less ~{WORKER_START_CPU} s to start) {', '.join(f'{t:.1f}' for t in cpu)} s "
-            f"[load {load_average()}]"
+            f"[load {load_average()}]; {timeline}"
         )
         # Its own group: bench/api.py's recipients would meet the file's (409s, not issues).
         baseline_group = requests.post(

@@ -24,6 +24,7 @@ later row of the same email in the same batch was decided as if it had been issu
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -280,7 +281,12 @@ def sign_ahead(
     )
 
     def in_process() -> list:
-        return services.sign_all(credentials, key=key, now=now)
+        # As JSON text (rows.JSONText, stored as it is), as the signing process gives it:
+        # the serializing is done here, before the lock, not by the INSERT under it.
+        return [
+            JSONText(json.dumps(document)) if isinstance(document, dict) else document
+            for document in services.sign_all(credentials, key=key, now=now)
+        ]
 
     signatures = None
     if signer is not None and credentials:
