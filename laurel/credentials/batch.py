@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from laurel.credentials import rules, services, signing
@@ -63,6 +63,7 @@ def issue_many(
     now: datetime | None = None,
     slots: list | None = None,
     ahead: SignedAhead | None = None,
+    write_ahead: bool | None = None,
 ) -> list[Credential | DomainError]:
     """One outcome per row, in order: the credential issued, or why it was refused.
 
@@ -74,6 +75,11 @@ def issue_many(
     Without them the slots are taken under the lock, in one statement. `ahead`, what
     `sign_ahead` made of these very rows, slots and options (a bulk worker signs the next
     batch while it writes this one), is used instead of signing them here.
+
+    `write_ahead` (default: on PostgreSQL, where workers share a job; SQLite has one
+    writer at a time anyway), for a batch signed ahead: its new rows are written before
+    the lock too (`_issue_ahead_of_the_lock`), and the lock held only to check that every
+    decision still stands and to write what touches shared rows.
     """
     now = now or timezone.now()
     if not rows:
@@ -89,6 +95,22 @@ def issue_many(
             now=now,
             slots=slots,
         )
+    if write_ahead is None:
+        write_ahead = connection.vendor == "postgresql"
+    if ahead is not None and write_ahead:
+        written = _issue_ahead_of_the_lock(
+            actor,
+            group_key,
+            rows,
+            ahead,
+            issued_on=issued_on,
+            valid_until=valid_until,
+            privacy=privacy,
+            now=now,
+        )
+        if written is not None:
+            return written
+        ahead = None  # something changed meanwhile: all of it again, under the lock
     context = lock_for_issuing(actor.organization, group_key=group_key)
     try:
         key = services.require_issuing_prerequisites(actor, context, "issue")
@@ -96,31 +118,172 @@ def issue_many(
             raise GroupNotFound()
     except DomainError as error:  # refused for every row, as each issue would be
         return [error] * len(rows)
-    group = context.group
     if ahead is not None and ahead.signed_with != _signing_inputs(context):
         ahead = None  # the key, the organization or the group changed meanwhile
+    options = _options(context, privacy, issued_on, valid_until, draft)
+    decided = _decide(context, rows, options, ahead, draft=draft, now=now)
+    _store(actor, context, key, decided, ahead, draft=draft, slots=slots, now=now)
+    decided.quota.save()
+    return decided.result()
+
+
+def _issue_ahead_of_the_lock(
+    actor: Actor,
+    group_key: str,
+    rows: Sequence[IssueRow],
+    ahead: SignedAhead,
+    *,
+    issued_on: datetime | None,
+    valid_until: datetime | None,
+    privacy: str | None,
+    now: datetime,
+) -> list[Credential | DomainError] | None:
+    """Issue a batch signed ahead with its new rows written before the organization's lock
+    (in a savepoint); None, with nothing left written, when a decision made without the
+    lock no longer stands once it is held (the caller then does all of it under the lock).
+
+    Without the lock: the context, the recipients' earlier credentials and the quota read,
+    each row decided by the same rule, the credentials, emails and send tasks inserted
+    (rows nobody else can touch). Then the lock, and under it: the context must be the
+    one signed with and the same reads must give every row the same decision (the batch's
+    own new credentials left out of them), the renewed credentials read again with their
+    row lock must be the same; then they are revoked, the audit events recorded and the
+    quota written. What other issuers commit meanwhile is what the reads under the lock
+    see (READ COMMITTED: each statement reads what was committed when it began), so a
+    decision that stands under the lock is the one the locked path would have made."""
+    context = lock_for_issuing(actor.organization, group_key=group_key, lock=False)
+    if ahead.signed_with != _signing_inputs(context) or context.group is None:
+        return None
     try:
-        options: services.IssueOptions | DomainError = services.issue_options(
-            group, privacy=privacy, issued_on=issued_on, valid_until=valid_until, draft=draft
+        key = services.require_issuing_prerequisites(actor, context, "issue")
+    except DomainError:
+        return None  # the locked path says why
+    options = _options(context, privacy, issued_on, valid_until, False)
+    try:
+        with transaction.atomic():
+            decided = _decide(context, rows, options, ahead, draft=False, now=now)
+            under_the_lock = _store(
+                actor, context, key, decided, ahead, draft=False, slots=None, now=now, locked=False
+            )
+            if any(isinstance(decided.outcomes[p], DomainError) for p, _, _ in decided.admitted):
+                raise _Changed()  # a signature refused: the locked path takes its count back
+            locked = lock_for_issuing(actor.organization, group_key=group_key)
+            if (
+                _signing_inputs(locked) != ahead.signed_with
+                or locked.webhooks_listen != context.webhooks_listen
+            ):
+                raise _Changed()
+            try:
+                services.require_issuing_prerequisites(actor, locked, "issue")
+            except DomainError:
+                raise _Changed() from None
+            ours = {credential.pk for credential in decided.credentials()}
+            if not _still_stands(locked, decided, ignore=ours, now=now):
+                raise _Changed()
+            if under_the_lock is not None:
+                under_the_lock()
+            decided.quota.save()
+    except (_Changed, services.SupersededChanged):
+        return None
+    return decided.result()
+
+
+class _Changed(Exception):
+    """A decision made before the lock does not stand under it."""
+
+
+def _options(
+    context, privacy, issued_on, valid_until, draft
+) -> services.IssueOptions | DomainError:
+    try:
+        return services.issue_options(
+            context.group,
+            privacy=privacy,
+            issued_on=issued_on,
+            valid_until=valid_until,
+            draft=draft,
         )
     except DomainError as error:  # raised after each row's own fields, as issue does
-        options = error
+        return error
+
+
+@dataclass
+class _Decided:
+    """Each row's decision: `outcomes` (the DomainError refusing it, None when admitted)
+    and `admitted` (position, credential, recipient check), with the quota as counted;
+    and what they were decided from (besides the rows, the context and `now`, on which
+    the rule is a function of them): the allow-duplicates rule, the recipients' earlier
+    credentials as read (by normalized email; `emails`, those of the rows) and the
+    quota's figures as read (`quota.read`)."""
+
+    outcomes: list
+    admitted: list[tuple[int, Credential, rules.RecipientCheck]]
+    quota: QuotaBatch
+    emails: list[str]
+    allow_duplicates: bool
+    prior: dict[str, tuple[PriorCredential, ...]]
+
+    def credentials(self) -> list[Credential]:
+        return [credential for _, credential, _ in self.admitted]
+
+    def result(self) -> list[Credential | DomainError]:
+        return self.outcomes  # type: ignore[return-value]
+
+
+def _earlier(group, emails, *, ignore) -> dict[str, list[PriorCredential]]:
+    """The recipients' earlier credentials of `group`, but those in `ignore`."""
+    found = recipients_credentials(group, emails)
+    if ignore:
+        found = {email: [p for p in prior if p.id not in ignore] for email, prior in found.items()}
+    return found
+
+
+def _still_stands(context, decided: _Decided, *, ignore, now: datetime) -> bool:
+    """Whether the decisions were made from what is read now: the same allow-duplicates
+    rule, the same earlier credentials of the same emails (those in `ignore`, the batch's
+    own, left out), and quota figures that count the batch alike."""
+    if context.group.allow_duplicates != decided.allow_duplicates:
+        return False
+    found = _earlier(context.group, list(decided.prior), ignore=ignore)
+    if {email: tuple(found.get(email, ())) for email in decided.prior} != decided.prior:
+        return False
+    return decided.quota.counts_alike(QuotaBatch(context.organization, decided.emails, now=now))
+
+
+def _decide(
+    context,
+    rows: Sequence[IssueRow],
+    options,
+    ahead: SignedAhead | None,
+    *,
+    draft: bool,
+    now: datetime,
+) -> _Decided:
+    """The issue rule for each row, in order, with the batch's reads: the recipients'
+    earlier credentials and the quota, read once, and updated in memory as rows are
+    admitted."""
+    group = context.group
 
     def batch_options() -> services.IssueOptions:
         if isinstance(options, DomainError):
             raise options
         return options
 
+    as_read: dict[str, tuple[PriorCredential, ...]] = {}
+
+    def earlier(emails) -> dict[str, list[PriorCredential]]:
+        found = _earlier(group, emails, ignore=())
+        as_read.update((email, tuple(found.get(email, ()))) for email in emails)
+        return found
+
     emails = [email for email in (_normalized(row.email) for row in rows) if email]
-    prior = recipients_credentials(group, emails)
-    read = set(emails)
+    prior = earlier(emails)
     quota = QuotaBatch(context.organization, emails, now=now)
 
     def check_for(email: str) -> rules.RecipientCheck:
         normalized = rules.normalize_email(email)
-        if normalized not in read:  # validation made it another string: read it as well
-            prior.update(recipients_credentials(group, [normalized]))
-            read.add(normalized)
+        if normalized not in as_read:  # validation made it another string: read it as well
+            prior.update(earlier([normalized]))
         return rules.check_prior(
             prior.get(normalized, ()), allow_duplicates=group.allow_duplicates, now=now
         )
@@ -155,9 +318,28 @@ def issue_many(
         outcomes.append(None)
         admitted.append((position, credential, check))
         _remember(prior, credential, check, draft=draft)
+    return _Decided(outcomes, admitted, quota, emails, group.allow_duplicates, as_read)
 
+
+def _store(
+    actor: Actor,
+    context,
+    key,
+    decided: _Decided,
+    ahead: SignedAhead | None,
+    *,
+    draft: bool,
+    slots: list | None,
+    now: datetime,
+    locked: bool = True,
+) -> Callable[[], None] | None:
+    """Sign (unless signed ahead) and store the admitted rows, each outcome set to its
+    credential or to the signing error that refused it; with `locked=False`, what
+    `services.store_published` leaves for the lock is returned."""
+    admitted, outcomes, quota = decided.admitted, decided.outcomes, decided.quota
     credentials = [credential for _, credential, _ in admitted]
     issued = [services.issued_data(check, draft) for _, _, check in admitted]
+    under_the_lock = None
     if credentials and draft:
         services.store_drafts(actor, context, credentials, issued)
     elif credentials:
@@ -186,13 +368,14 @@ def issue_many(
             signed_issued.append(data)
         credentials = signed
         if credentials:
-            services.store_published(actor, context, credentials, now=now, issued=signed_issued)
-    quota.save()
+            under_the_lock = services.store_published(
+                actor, context, credentials, now=now, issued=signed_issued, locked=locked
+            )
     stored = {id(credential) for credential in credentials}
     for position, credential, _ in admitted:
         if id(credential) in stored:
             outcomes[position] = credential
-    return outcomes  # type: ignore[return-value]
+    return under_the_lock
 
 
 class SignedAhead:

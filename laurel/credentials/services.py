@@ -509,17 +509,29 @@ def store_published(
     *,
     now: datetime,
     issued: list[dict] | None = None,
-) -> None:
+    locked: bool = True,
+) -> Callable[[], None] | None:
     """Store signed credentials: the still-valid ones they renew revoked (superseded),
     then the credentials (new ones in one INSERT; drafts being published saved), their
     audit events in one INSERT, and their emails queued. `issued` (the issue's audit data,
-    one per credential) when they are new, being issued and published at once."""
-    events, revoked_here = _retire_superseded(actor, context, credentials, now=now)
+    one per credential) when they are new, being issued and published at once.
+
+    `locked=False`, for a bulk batch writing ahead of the organization's lock (its
+    rows are new, nobody else's): only the new rows are written (the credentials, their
+    emails); what touches shared rows, or must follow them, is returned, to be called
+    once the lock is held: the renewed credentials read again with their row lock
+    (`SupersededChanged` if they are no longer those read without it), revoked, their
+    status lists flipped, and the audit events recorded (after the revocation, so their
+    listeners see it)."""
+    old = _superseded(credentials, now=now, lock=locked)
+    renewed_here = _renewed_here(credentials, now=now)
+    _mark_revoked(renewed_here, now=now)  # stored revoked
     if issued is not None:
         db_rows.insert(credentials)
     else:
         for credential in credentials:
             credential.save()
+    events: list = []
     for position, credential in enumerate(credentials):
         published = {
             "status_list": credential.status_list.list_id,
@@ -528,11 +540,36 @@ def store_published(
         if issued is not None:
             events.append(("credential.issued", credential, issued[position]))
         events.append(("credential.published", credential, published))
-    _record(actor, context, events + revoked_here)
     if len(credentials) == 1:
         queue_issuance_email(credential=credentials[0])
     else:
         queue_issuance_emails(credentials, organization=context.organization)
+
+    def under_the_lock() -> None:
+        retired = old
+        if not locked:
+            retired = _superseded(credentials, now=now, lock=True)
+            if [c.pk for c in retired] != [c.pk for c in old]:
+                raise SupersededChanged()
+        _retire(retired, renewed_here, now=now)
+        before, after = (
+            [
+                ("credential.revoked", credential, {"reason": rules.SUPERSEDED_REASON})
+                for credential in group
+            ]
+            for group in (retired, renewed_here)
+        )
+        _record(actor, context, before + events + after)
+
+    if locked:
+        under_the_lock()
+        return None
+    return under_the_lock
+
+
+class SupersededChanged(Exception):
+    """The credentials a batch written ahead of the lock renews changed before it got the
+    lock (revoked, say): the batch must be done again under the lock."""
 
 
 def _record(actor: Actor, context: IssuingContext, events: list) -> None:
@@ -543,59 +580,62 @@ def _record(actor: Actor, context: IssuingContext, events: list) -> None:
     )
 
 
-def _retire_superseded(
-    actor: Actor, context: IssuingContext, credentials: list[Credential], *, now: datetime
-) -> tuple[list, list]:
-    """A renewal of a still-valid time-bound credential revokes it (reason: superseded):
-    for all of `credentials` at once (one locking read, one UPDATE, each status list
-    touched flipped and signed once). What a batch renews among its own credentials (an
-    email twice in it) is revoked before it is stored. Returns the `credential.revoked`
-    events to record before the batch's own, and after them."""
-    reason = rules.SUPERSEDED_REASON
-    ours = {credential.pk: credential for credential in credentials}
+def _superseded(credentials: list[Credential], *, now: datetime, lock: bool) -> list[Credential]:
+    """The stored, still-valid time-bound credentials that `credentials` renew (a renewal
+    revokes them: superseded), read in one statement, with their row lock when `lock`.
+    Gone since the check (a deleted draft, say), expired or revoked: nothing to retire."""
+    ours = {credential.pk for credential in credentials}
     ids = [c.supersedes_id for c in credentials if c.supersedes_id and c.supersedes_id not in ours]
-    old: list[Credential] = []
-    if ids:
-        old = [
-            credential
-            for credential in Credential.objects.select_for_update()
-            .filter(pk__in=ids, status=Credential.Status.PUBLISHED)
-            .only(
-                "id",
-                "organization_id",
-                "status",
-                "valid_until",
-                "status_list_id",
-                "status_list_index",
-            )
-            if not credential.is_expired(now)
-        ]  # gone since the check (a deleted draft, say), expired or revoked: nothing to retire
-    if old:
-        Credential.objects.filter(pk__in=[credential.pk for credential in old]).update(
-            status=Credential.Status.REVOKED,
-            revoked_at=now,
-            revocation_reason=reason,
-            updated_at=now,
-        )
-    renewed_here = [
+    if not ids:
+        return []
+    found = Credential.objects.filter(pk__in=ids, status=Credential.Status.PUBLISHED)
+    if lock:
+        found = found.select_for_update()
+    return [
+        credential
+        for credential in found.only(
+            "id", "organization_id", "status", "valid_until", "status_list_id", "status_list_index"
+        ).order_by("pk")
+        if not credential.is_expired(now)
+    ]
+
+
+def _renewed_here(credentials: list[Credential], *, now: datetime) -> list[Credential]:
+    """What a batch renews among its own credentials (an email twice in it): revoked
+    before it is stored."""
+    ours = {credential.pk: credential for credential in credentials}
+    return [
         ours[c.supersedes_id]
         for c in credentials
         if c.supersedes_id in ours
         and ours[c.supersedes_id].status == Credential.Status.PUBLISHED
         and not ours[c.supersedes_id].is_expired(now)
     ]
+
+
+def _mark_revoked(credentials: list[Credential], *, now: datetime) -> None:
+    for credential in credentials:
+        credential.status, credential.revoked_at = Credential.Status.REVOKED, now
+        credential.revocation_reason = rules.SUPERSEDED_REASON
+
+
+def _retire(old: list[Credential], renewed_here: list[Credential], *, now: datetime) -> None:
+    """Revoke the stored credentials renewed (one UPDATE), and flip the status-list bit of
+    those and of the batch's own renewed ones (each list flipped and signed once)."""
+    if old:
+        Credential.objects.filter(pk__in=[credential.pk for credential in old]).update(
+            status=Credential.Status.REVOKED,
+            revoked_at=now,
+            revocation_reason=rules.SUPERSEDED_REASON,
+            updated_at=now,
+        )
+    _mark_revoked(old, now=now)
     bits: dict[int, list[int]] = {}
     for credential in old + renewed_here:
-        credential.status, credential.revoked_at = Credential.Status.REVOKED, now
-        credential.revocation_reason = reason
         if credential.status_list_id is not None:
             bits.setdefault(credential.status_list_id, []).append(credential.status_list_index)
     for status_list_id, indexes in bits.items():
         set_bits(StatusList(pk=status_list_id), indexes, True, now=now)
-    return (
-        [("credential.revoked", credential, {"reason": reason}) for credential in old],
-        [("credential.revoked", credential, {"reason": reason}) for credential in renewed_here],
-    )
 
 
 # --- revoke, resend --------------------------------------------------------------------

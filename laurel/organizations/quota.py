@@ -73,11 +73,14 @@ class QuotaBatch:
         self.used = usage.count()
         self.counted: set[str] = counted_emails(organization, self.month, emails_normalized)
         self.new: list[str] = []
+        self.read = (self.limit, self.used, frozenset(self.counted))  # as read
+        self.refused = False
 
     def count(self, email_normalized: str) -> bool:
         """Count one recipient (True when newly counted); QuotaExceeded when no room."""
         already = email_normalized in self.counted
         if not quota_allows(already_counted=already, used=self.used, limit=self.limit):
+            self.refused = True
             raise _exceeded(self.used, self.limit)
         if already:
             return False
@@ -85,6 +88,16 @@ class QuotaBatch:
         self.new.append(email_normalized)
         self.used += 1
         return True
+
+    def counts_alike(self, again: QuotaBatch) -> bool:
+        """Whether `again`, the same recipients' figures read later, would have counted
+        them as this batch did: the same of them counted already this month, the same
+        limit, and the same month's count, or, when none was refused, room under the
+        limit for all those it counted (each new count asked for `used < limit`)."""
+        limit, used, counted = self.read
+        if (again.limit, again.read[2]) != (limit, counted):
+            return False
+        return again.used == used or (not self.refused and again.used + len(self.new) <= limit)
 
     def forget(self, email_normalized: str) -> None:
         """Take back a count not saved yet (its credential could not be issued after all)."""
