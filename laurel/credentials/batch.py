@@ -97,7 +97,7 @@ def issue_many(
         )
     if write_ahead is None:
         write_ahead = connection.vendor == "postgresql"
-    if ahead is not None and write_ahead:
+    if ahead is not None and write_ahead and not draft:
         written = _issue_ahead_of_the_lock(
             actor,
             group_key,
@@ -140,7 +140,11 @@ def _issue_ahead_of_the_lock(
 ) -> list[Credential | DomainError] | None:
     """Issue a batch signed ahead with its new rows written before the organization's lock
     (in a savepoint); None, with nothing left written, when a decision made without the
-    lock no longer stands once it is held (the caller then does all of it under the lock).
+    lock no longer stands once it is held. Rolling the savepoint back also gives the lock
+    back (PostgreSQL releases the row locks taken in it): the caller then queues for the
+    lock again and does all of it under the lock, signing again (what was built ahead was
+    changed by this attempt; a rare case: another issuer changed these very recipients,
+    the quota refused a row, or a signature was refused).
 
     Without the lock: the context, the recipients' earlier credentials and the quota read,
     each row decided by the same rule, the credentials, emails and send tasks inserted
@@ -168,10 +172,9 @@ def _issue_ahead_of_the_lock(
             if any(isinstance(decided.outcomes[p], DomainError) for p, _, _ in decided.admitted):
                 raise _Changed()  # a signature refused: the locked path takes its count back
             locked = lock_for_issuing(actor.organization, group_key=group_key)
-            if (
-                _signing_inputs(locked) != ahead.signed_with
-                or locked.webhooks_listen != context.webhooks_listen
-            ):
+            if _signing_inputs(locked) != ahead.signed_with or _writing_inputs(
+                locked
+            ) != _writing_inputs(context):
                 raise _Changed()
             try:
                 services.require_issuing_prerequisites(actor, locked, "issue")
@@ -394,6 +397,14 @@ class SignedAhead:
         if self._documents is None:
             self._documents = self._signing()
         return self._documents
+
+
+def _writing_inputs(context) -> tuple:
+    """What of the context, besides what is signed, the rows written ahead depend on:
+    whether emails are sent and in which language (their subjects are written), whether
+    a webhook listens."""
+    organization = context.organization
+    return (context.webhooks_listen, organization.emails_enabled, organization.email_language)
 
 
 def _signing_inputs(context) -> tuple:

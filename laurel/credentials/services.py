@@ -511,9 +511,10 @@ def store_published(
     issued: list[dict] | None = None,
     locked: bool = True,
 ) -> Callable[[], None] | None:
-    """Store signed credentials: the still-valid ones they renew revoked (superseded),
-    then the credentials (new ones in one INSERT; drafts being published saved), their
-    audit events in one INSERT, and their emails queued. `issued` (the issue's audit data,
+    """Store signed credentials: the credentials (new ones in one INSERT; drafts being
+    published saved; the still-valid ones they renew read first, with their row lock),
+    their emails queued, then the renewed ones revoked (superseded: one UPDATE, each
+    status list flipped once) and the audit events written in one INSERT. `issued` (the issue's audit data,
     one per credential) when they are new, being issued and published at once.
 
     `locked=False`, for a bulk batch writing ahead of the organization's lock (its
@@ -549,7 +550,7 @@ def store_published(
         retired = old
         if not locked:
             retired = _superseded(credentials, now=now, lock=True)
-            if [c.pk for c in retired] != [c.pk for c in old]:
+            if {c.pk for c in retired} != {c.pk for c in old}:
                 raise SupersededChanged()
         _retire(retired, renewed_here, now=now)
         before, after = (
@@ -595,7 +596,7 @@ def _superseded(credentials: list[Credential], *, now: datetime, lock: bool) -> 
         credential
         for credential in found.only(
             "id", "organization_id", "status", "valid_until", "status_list_id", "status_list_index"
-        ).order_by("pk")
+        )
         if not credential.is_expired(now)
     ]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.dispatch import receiver
 
 from laurel.credentials.models import Credential
-from laurel.organizations.audit import recorded
+from laurel.organizations.audit import Recorded, recorded
 from laurel.organizations.models import AuditEvent
 from laurel.webhooks.models import Event, WebhookSubscription
 from laurel.webhooks.services import Announcement, credential_announcement, emit_many
@@ -22,7 +22,7 @@ BULK_JOB_COMPLETED = "bulk_job.completed"
 
 @receiver(recorded, sender=AuditEvent, dispatch_uid="laurel.webhooks.audit")
 def announce_audited_changes(
-    sender, events: list[AuditEvent], webhooks_listen: bool | None = None, **kwargs
+    sender, events: list[Recorded], webhooks_listen: bool | None = None, **kwargs
 ) -> None:
     """The webhook events of the audit events one service call wrote (in order)."""
     announcements: list[Announcement] = []
@@ -56,7 +56,7 @@ def announce_audited_changes(
         emit_many(announcements)
 
 
-def _credentials(audit_events: list[AuditEvent], listening: bool | None) -> dict:
+def _credentials(audit_events: list[Recorded], listening: bool | None) -> dict:
     """The credentials the events are about, by (organization, id), when a webhook listens.
 
     The issue path says whether anyone listens (it read it with its lock); otherwise one
