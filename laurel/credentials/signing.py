@@ -23,19 +23,20 @@ def issuer_profile(organization: Organization):
     )
 
 
-def badge_url(credential: Credential) -> str:
+def badge_url(credential: Credential, *, url: str | None = None) -> str:
     """Where the credential's badge is: the image of its group's badge design (the version
-    the credential keeps), the picture Open Badges bakes into /credential/<id>.png."""
-    return f"{credential.url}/badge.png"
+    the credential keeps), the picture Open Badges bakes into /credential/<id>.png.
+    (`url`: the credential's own, when the caller has it already.)"""
+    return f"{url or credential.url}/badge.png"
 
 
-def achievement_image(credential: Credential) -> str:
+def achievement_image(credential: Credential, *, url: str | None = None) -> str:
     """The credential's `achievement.image`: its badge, unless the issuer gave the group an
     image URL and chose no badge design for it."""
     group = credential.group
     if group.image and not _has_badge_design(group):
         return group.image
-    return badge_url(credential)
+    return badge_url(credential, url=url)
 
 
 def _has_badge_design(group: CredentialGroup) -> bool:
@@ -100,8 +101,10 @@ def signing_requests(credentials) -> list[dict]:
 
     issuers: dict[int, object] = {}
     achievements: dict[int, object] = {}
+    list_urls: dict[int, str] = {}  # each URL reads a setting: once a list, once a credential
     requests: list[dict] = []
     for credential in credentials:
+        url = credential.url
         organization = credential.organization
         if organization.pk not in issuers:
             issuers[organization.pk] = issuer_profile(organization)
@@ -109,19 +112,20 @@ def signing_requests(credentials) -> list[dict]:
         if group.pk not in achievements:
             achievements[group.pk] = achievement(group)
         info = achievements[group.pk]
-        image = achievement_image(credential)
+        image = achievement_image(credential, url=url)
         if image != info.image:
             info = dataclasses.replace(info, image=image)
         status = ()
-        if credential.status_list is not None:
+        status_list = credential.status_list
+        if status_list is not None:
+            if status_list.pk not in list_urls:
+                list_urls[status_list.pk] = status_list.url
             status = (
-                StatusEntry(
-                    list_url=credential.status_list.url, index=credential.status_list_index
-                ),
+                StatusEntry(list_url=list_urls[status_list.pk], index=credential.status_list_index),
             )
         requests.append(
             {
-                "credential_id": credential.url,
+                "credential_id": url,
                 "issuer": issuers[organization.pk],
                 "achievement": info,
                 "recipient": Recipient(
