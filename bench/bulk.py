@@ -227,9 +227,13 @@ def measure(name: str, env: dict, args, workers: int) -> None:
             name: datetime.fromisoformat(job[name]) if job.get(name) else None
             for name in ("submitted_at", "started_at", "finished_at")
         }
+
+        def between(start: str, end: str) -> float:
+            return (moments[end] - moments[start]).total_seconds()
+
         timeline = (
-            f"submitted -> first claim {(moments['started_at'] - moments['submitted_at']).total_seconds():.2f} s, "
-            f"first claim -> completed {(moments['finished_at'] - moments['started_at']).total_seconds():.2f} s"
+            f"submitted -> first claim {between('submitted_at', 'started_at'):.2f} s, "
+            f"first claim -> completed {between('started_at', 'finished_at'):.2f} s"
             if all(moments.values())
             else "timeline not recorded"
         )

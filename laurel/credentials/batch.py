@@ -172,9 +172,9 @@ def _issue_ahead_of_the_lock(
             if any(isinstance(decided.outcomes[p], DomainError) for p, _, _ in decided.admitted):
                 raise _Changed()  # a signature refused: the locked path takes its count back
             locked = lock_for_issuing(actor.organization, group_key=group_key)
-            if _signing_inputs(locked) != ahead.signed_with or _writing_inputs(
+            if _signing_inputs(locked) != ahead.signed_with or _unsigned_inputs(
                 locked
-            ) != _writing_inputs(context):
+            ) != _unsigned_inputs(context):
                 raise _Changed()
             try:
                 services.require_issuing_prerequisites(actor, locked, "issue")
@@ -214,16 +214,14 @@ def _options(
 class _Decided:
     """Each row's decision: `outcomes` (the DomainError refusing it, None when admitted)
     and `admitted` (position, credential, recipient check), with the quota as counted;
-    and what they were decided from (besides the rows, the context and `now`, on which
-    the rule is a function of them): the allow-duplicates rule, the recipients' earlier
-    credentials as read (by normalized email; `emails`, those of the rows) and the
-    quota's figures as read (`quota.read`)."""
+    and what they were decided from besides the rows, the context and `now`: the
+    recipients' earlier credentials as read (by normalized email; `emails`, those of the
+    rows) and the quota's figures as read (`quota`)."""
 
     outcomes: list
     admitted: list[tuple[int, Credential, rules.RecipientCheck]]
     quota: QuotaBatch
     emails: list[str]
-    allow_duplicates: bool
     prior: dict[str, tuple[PriorCredential, ...]]
 
     def credentials(self) -> list[Credential]:
@@ -242,11 +240,9 @@ def _earlier(group, emails, *, ignore) -> dict[str, list[PriorCredential]]:
 
 
 def _still_stands(context, decided: _Decided, *, ignore, now: datetime) -> bool:
-    """Whether the decisions were made from what is read now: the same allow-duplicates
-    rule, the same earlier credentials of the same emails (those in `ignore`, the batch's
-    own, left out), and quota figures that count the batch alike."""
-    if context.group.allow_duplicates != decided.allow_duplicates:
-        return False
+    """Whether the decisions were made from what is read now: the same earlier
+    credentials of the same emails (those in `ignore`, the batch's own, left out), and
+    quota figures that count the batch alike."""
     found = _earlier(context.group, list(decided.prior), ignore=ignore)
     if {email: tuple(found.get(email, ())) for email in decided.prior} != decided.prior:
         return False
@@ -321,7 +317,7 @@ def _decide(
         outcomes.append(None)
         admitted.append((position, credential, check))
         _remember(prior, credential, check, draft=draft)
-    return _Decided(outcomes, admitted, quota, emails, group.allow_duplicates, as_read)
+    return _Decided(outcomes, admitted, quota, emails, as_read)
 
 
 def _store(
@@ -399,12 +395,17 @@ class SignedAhead:
         return self._documents
 
 
-def _writing_inputs(context) -> tuple:
-    """What of the context, besides what is signed, the rows written ahead depend on:
-    whether emails are sent and in which language (their subjects are written), whether
-    a webhook listens."""
+def _unsigned_inputs(context) -> tuple:
+    """What of the context, besides what is signed, a batch written ahead depends on: the
+    group's allow-duplicates rule (its decisions), whether emails are sent and in which
+    language (their subjects are written), whether a webhook listens."""
     organization = context.organization
-    return (context.webhooks_listen, organization.emails_enabled, organization.email_language)
+    return (
+        context.group.allow_duplicates if context.group else None,
+        context.webhooks_listen,
+        organization.emails_enabled,
+        organization.email_language,
+    )
 
 
 def _signing_inputs(context) -> tuple:

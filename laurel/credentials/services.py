@@ -514,8 +514,9 @@ def store_published(
     """Store signed credentials: the credentials (new ones in one INSERT; drafts being
     published saved; the still-valid ones they renew read first, with their row lock),
     their emails queued, then the renewed ones revoked (superseded: one UPDATE, each
-    status list flipped once) and the audit events written in one INSERT. `issued` (the issue's audit data,
-    one per credential) when they are new, being issued and published at once.
+    status list flipped once) and the audit events written in one INSERT. `issued` (the
+    issue's audit data, one per credential) when they are new, being issued and published
+    at once.
 
     `locked=False`, for a bulk batch writing ahead of the organization's lock (its
     rows are new, nobody else's): only the new rows are written (the credentials, their
@@ -556,9 +557,9 @@ def store_published(
         before, after = (
             [
                 ("credential.revoked", credential, {"reason": rules.SUPERSEDED_REASON})
-                for credential in group
+                for credential in revoked
             ]
-            for group in (retired, renewed_here)
+            for revoked in (retired, renewed_here)
         )
         _record(actor, context, before + events + after)
 

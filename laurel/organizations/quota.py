@@ -73,7 +73,7 @@ class QuotaBatch:
         self.used = usage.count()
         self.counted: set[str] = counted_emails(organization, self.month, emails_normalized)
         self.new: list[str] = []
-        self.read = (self.limit, self.used, frozenset(self.counted))  # as read
+        self.used_as_read, self.counted_as_read = self.used, frozenset(self.counted)
         self.refused = False
 
     def count(self, email_normalized: str) -> bool:
@@ -94,10 +94,11 @@ class QuotaBatch:
         them as this batch did: the same of them counted already this month, the same
         limit, and the same month's count, or, when none was refused, room under the
         limit for all those it counted (each new count asked for `used < limit`)."""
-        limit, used, counted = self.read
-        if (again.limit, again.read[2]) != (limit, counted):
+        if (again.limit, again.counted_as_read) != (self.limit, self.counted_as_read):
             return False
-        return again.used == used or (not self.refused and again.used + len(self.new) <= limit)
+        if again.used_as_read == self.used_as_read:
+            return True
+        return not self.refused and again.used_as_read + len(self.new) <= self.limit
 
     def forget(self, email_normalized: str) -> None:
         """Take back a count not saved yet (its credential could not be issued after all)."""
