@@ -172,7 +172,8 @@ def _write(
     because as text (%s) psycopg quotes each array element through a regular expression
     (14 s of the same job); %b needs psycopg's server-side binding, which Django's cursor
     has only while LAUREL_DB_PREPARED_STATEMENTS is on, so `_binary_cursor`. Elsewhere,
-    VALUES rows, in statements of at most INSERT_PARAMETERS parameters."""
+    one row's INSERT run for every row (executemany), or, to read the ids back, VALUES
+    rows in statements of at most INSERT_PARAMETERS parameters."""
     quote = connection.ops.quote_name
     prepared = [
         _prepared(field, column, connection) for field, column in zip(fields, columns, strict=True)
@@ -192,8 +193,15 @@ def _write(
             if returning:
                 ids = [value for (value,) in cursor.fetchall()]
         return ids
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    if not returning:
+        # One row's statement, run for each row (sqlite3's executemany binds them in C):
+        # no statement of thousands of parameters for Django to rewrite (its %s to ?, by
+        # a regular expression over the whole text) and SQLite to parse.
+        with connection.cursor() as cursor:
+            cursor.executemany(f"{head}VALUES {row}{tail}", list(zip(*prepared)))
+        return ids
     with connection.cursor() as cursor:
-        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
         count = len(prepared[0])
         step = max(INSERT_PARAMETERS // len(fields), 1)
         for start in range(0, count, step):

@@ -217,7 +217,14 @@ class Credential(models.Model):
 
     @property
     def url(self) -> str:
-        return f"{settings.LAUREL_BASE_URL}/credential/{self.id}"
+        return self.url_of(self.id)
+
+    @staticmethod
+    def url_of(credential_id: str, *, base_url: str | None = None) -> str:
+        """A credential's page (its id in its signed document): `base_url` is
+        LAUREL_BASE_URL, read once by a caller making many (reading a setting costs
+        more than the formatting)."""
+        return f"{base_url or settings.LAUREL_BASE_URL}/credential/{credential_id}"
 
     def is_expired(self, now=None) -> bool:
         now = now or timezone.now()

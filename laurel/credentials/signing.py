@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 
 from laurel.credentials.models import Credential, CredentialGroup
@@ -101,10 +102,11 @@ def signing_requests(credentials) -> list[dict]:
 
     issuers: dict[int, object] = {}
     achievements: dict[int, object] = {}
-    list_urls: dict[int, str] = {}  # each URL reads a setting: once a list, once a credential
+    list_urls: dict[int, str] = {}  # a status list's URL reads a setting: once a list
+    base_url = settings.LAUREL_BASE_URL
     requests: list[dict] = []
     for credential in credentials:
-        url = credential.url
+        url = Credential.url_of(credential.id, base_url=base_url)
         organization = credential.organization
         if organization.pk not in issuers:
             issuers[organization.pk] = issuer_profile(organization)
