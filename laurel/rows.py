@@ -199,7 +199,7 @@ def _write(
         # no statement of thousands of parameters for Django to rewrite (its %s to ?, by
         # a regular expression over the whole text) and SQLite to parse.
         with connection.cursor() as cursor:
-            cursor.executemany(f"{head}VALUES {row}{tail}", list(zip(*prepared)))
+            cursor.executemany(f"{head}VALUES {row}{tail}", list(zip(*prepared, strict=True)))
         return ids
     with connection.cursor() as cursor:
         count = len(prepared[0])
