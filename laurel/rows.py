@@ -309,7 +309,7 @@ def _prepared(field, column: list, connection) -> list:
     few: its `now`, its issue date, the organization's id that psycopg wraps). A
     JSONText is written as it is."""
     same = unchanged_types(field, connection)
-    prepare = field.get_db_prep_save
+    prepare = _direct(field, connection) or field.get_db_prep_save
     if isinstance(field, models.JSONField):
         field_prepare = prepare
 
@@ -333,6 +333,38 @@ def _prepared(field, column: list, connection) -> list:
     return [value if type(value) in same else convert(value) for value in column]
 
 
+def _direct(field, connection) -> Callable | None:
+    """`field.get_db_prep_save` in one backend call for the values that the field's own
+    steps pass on unchanged, for Django's own DateTimeField and JSONField (else None):
+    an aware datetime comes out of DateTimeField.get_prep_value as it went in, leaving
+    the backend's adapt_datetimefield_value; a value of JSON's own types (no None, no
+    expression) comes out of Field.get_prep_value as it went in, leaving the backend's
+    adapt_json_value. A bulk batch writes a few of each a row: through the five calls
+    of the field's steps, they took twice as long (10,000 distinct times: 104 ms on
+    SQLite). tests/domain/test_rows.py checks this against get_db_prep_save."""
+    kind, full, ops = type(field), field.get_db_prep_save, connection.ops
+    if kind is models.DateTimeField:
+        adapt_time = ops.adapt_datetimefield_value
+
+        def prepare(value, connection):
+            if type(value) is datetime.datetime and value.utcoffset() is not None:
+                return adapt_time(value)
+            return full(value, connection)
+
+        return prepare
+    if kind is models.JSONField and kind.get_prep_value is models.Field.get_prep_value:
+        adapt_json, encoder = ops.adapt_json_value, field.encoder
+
+        def prepare(value, connection):
+            if type(value) in _JSON_TYPES:
+                return adapt_json(value, encoder)
+            return full(value, connection)
+
+        return prepare
+    return None
+
+
+_JSON_TYPES = frozenset({dict, list, str, int, float, bool})
 _BY_VALUE = frozenset({datetime.datetime, datetime.date, int})
 _TEXT = ("CharField", "TextField", "EmailField", "URLField", "SlugField")
 _INTEGER = (

@@ -4,6 +4,7 @@ gives: every field converted (dates, JSON, booleans, nulls) on SQLite and Postgr
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.apps import apps
@@ -182,6 +183,55 @@ def test_a_value_written_as_it_is_is_what_get_db_prep_save_gives(field):
     for kind in rows.unchanged_types(field, connection):
         value = SAMPLES[kind]
         assert field.get_db_prep_save(value, connection) is value, kind
+
+
+def _comparable(prepared):
+    """A prepared value as it compares: psycopg's Jsonb wrapper by what it wraps."""
+    if type(prepared).__name__ == "Jsonb":
+        return ("Jsonb", prepared.obj, prepared.dumps)
+    return prepared
+
+
+DIRECT_SAMPLES = {
+    "DateTimeField": [
+        datetime(2026, 3, 1, 12, 0, 0, 123456, tzinfo=UTC),
+        datetime(2026, 10, 25, 2, 30, tzinfo=ZoneInfo("Europe/Paris")),
+        datetime(2026, 10, 25, 2, 30, tzinfo=ZoneInfo("Europe/Paris"), fold=1),
+        datetime(1999, 12, 31, 23, 59, 59, tzinfo=ZoneInfo("Asia/Kolkata")),
+    ],
+    "JSONField": [{}, [], {"a": [1, 2.5, True, None, "Zoë <b>"]}, ["x", {"y": {}}], "text", 0, 1.5],
+}
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        field
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if type(field).__name__ in DIRECT_SAMPLES
+    ],
+    ids=lambda field: f"{field.model._meta.label}.{field.name}",
+)
+def test_a_value_prepared_in_one_call_is_what_get_db_prep_save_gives(field):
+    """rows' shortcut for aware times and JSON values gives what the field's own steps give,
+    for every DateTimeField and JSONField of every model, on the backend under test."""
+    direct = rows._direct(field, connection)
+    assert direct is not None  # Django's own fields, all of them: the shortcut applies
+    for value in DIRECT_SAMPLES[type(field).__name__]:
+        expected = field.get_db_prep_save(value, connection)
+        assert _comparable(direct(value, connection)) == _comparable(expected), value
+
+
+def test_a_naive_time_still_goes_through_the_fields_own_steps():
+    """Only aware times take the shortcut: a naive one is still made aware, with Django's
+    warning, exactly as get_db_prep_save does."""
+    field = AuditEvent._meta.get_field("created_at")
+    naive = datetime(2026, 3, 1, 12, 0)
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        expected = field.get_db_prep_save(naive, connection)
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        assert rows._direct(field, connection)(naive, connection) == expected
 
 
 def test_text_is_written_as_it_is_and_dates_and_json_are_prepared():
