@@ -186,6 +186,7 @@ def measure(name: str, env: dict, args, workers: int) -> None:
             explain_prior_read(env, group_key, [person.email for person in people])
         if args.validation_only:
             return
+        print(f"{name}: {machine_gauge()} [load {load_average()}]")
         # The whole job. The workers are started first and given WARM_UP seconds to load
         # (a job meets workers that are running already; their start is not the job's).
         procs = [
@@ -256,6 +257,31 @@ def measure(name: str, env: dict, args, workers: int) -> None:
         )
     finally:
         stop_server(server)
+
+
+def machine_gauge(seconds: float = 1.0) -> str:
+    """How fast this machine is at the moment, by a measure that does not depend on the
+    database: laurel.vc's signed_credential (build + sign, the bulk path) per CPU-second
+    of this process, as bench/vc.py measures it. The same code has measured from 2,800/s
+    to 3,700/s on this 2-core machine within an hour: read a job's time beside it."""
+    from bench.vc import ISSUED, typical_fields
+    from bench.vc import rate as cpu_rate
+    from laurel.vc.issue import signed_credential
+    from laurel.vc.keys import generate_key
+
+    key = generate_key()
+    fields = typical_fields(200, "did:web:bench.example")
+    per_second = cpu_rate(
+        lambda arguments: signed_credential(
+            private_key=key,
+            verification_method="did:web:bench.example#k",
+            created=ISSUED,
+            **arguments,
+        ),
+        fields,
+        seconds,
+    )
+    return f"machine gauge: signed_credential at {per_second:,.0f}/s on one core"
 
 
 def xlsx_figure(rows: int) -> None:
