@@ -172,8 +172,8 @@ def _write(
     because as text (%s) psycopg quotes each array element through a regular expression
     (14 s of the same job); %b needs psycopg's server-side binding, which Django's cursor
     has only while LAUREL_DB_PREPARED_STATEMENTS is on, so `_binary_cursor`. Elsewhere,
-    one row's INSERT run for every row (executemany), or, to read the ids back, VALUES
-    rows in statements of at most INSERT_PARAMETERS parameters."""
+    one row's INSERT run for every row (executemany) when there are several, or, to read
+    the ids back, VALUES rows in statements of at most INSERT_PARAMETERS parameters."""
     quote = connection.ops.quote_name
     prepared = [
         _prepared(field, column, connection) for field, column in zip(fields, columns, strict=True)
@@ -194,10 +194,11 @@ def _write(
                 ids = [value for (value,) in cursor.fetchall()]
         return ids
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    if not returning:
+    if not returning and len(prepared[0]) > 1:
         # One row's statement, run for each row (sqlite3's executemany binds them in C):
         # no statement of thousands of parameters for Django to rewrite (its %s to ?, by
-        # a regular expression over the whole text) and SQLite to parse.
+        # a regular expression over the whole text) and SQLite to parse. (A single row
+        # stays a plain INSERT, as Django logs and tests read it.)
         with connection.cursor() as cursor:
             cursor.executemany(f"{head}VALUES {row}{tail}", list(zip(*prepared, strict=True)))
         return ids
