@@ -262,8 +262,8 @@ def measure(name: str, env: dict, args, workers: int) -> None:
 def machine_gauge(seconds: float = 1.0) -> str:
     """How fast this machine is at the moment, by a measure that does not depend on the
     database: laurel.vc's signed_credential (build + sign, the bulk path) per CPU-second
-    of this process, as bench/vc.py measures it. The same code has measured from 2,800/s
-    to 3,700/s on this 2-core machine within an hour: read a job's time beside it."""
+    of this process, as bench/vc.py measures it. The same code has measured from 2,900/s
+    to 4,000/s on this 2-core machine within an hour: read a job's time beside it."""
     from bench.vc import ISSUED, typical_fields
     from bench.vc import rate as cpu_rate
     from laurel.vc.issue import signed_credential
