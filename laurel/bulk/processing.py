@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from laurel import rows as db_rows
 from laurel.bulk.models import BulkChunk, BulkJob, BulkRow
+from laurel.collector import few_collections
 from laurel.credentials.batch import IssueRow, SignedAhead, issue_many, sign_ahead
 from laurel.credentials.status_lists import reserve_slots, reserved_slots
 from laurel.organizations.errors import DomainError, Forbidden
@@ -76,7 +77,13 @@ def work_through(job_id: str, *, signer: SigningProcess | None = None) -> None:
     `signer`, the batch after is prepared before this one is written: its credentials
     are built here, then signed in the signing process while this batch's transaction
     runs, so a single worker keeps two cores busy. Without one, batches go one by one.
+    The garbage collector leaves alone what was alive before (`few_collections`).
     """
+    with few_collections():
+        _work_through(job_id, signer=signer)
+
+
+def _work_through(job_id: str, *, signer: SigningProcess | None) -> None:
     queue: deque[PreparedBatch] = deque()
     _enqueue(queue, prepare_batch(claim_chunk(job_id), signer=signer))
     while queue:
