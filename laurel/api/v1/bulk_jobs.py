@@ -20,6 +20,7 @@ from laurel.api.schemas import responses
 from laurel.bulk import selectors, services
 from laurel.bulk.representation import job_representation, row_representation
 from laurel.bulk.services import MAX_RECIPIENTS
+from laurel.collector import few_collections
 
 router = Router(tags=["bulk jobs"])
 
@@ -179,14 +180,15 @@ def _recipients(payload) -> list[dict]:
 )
 def validate(request):
     payload, upload, _ = _parse(request, BulkValidateIn)
-    statuses, summary = services.check(
-        actor=request.auth,
-        group_key=payload.group,
-        upload=upload,
-        filename=getattr(upload, "name", None),
-        recipients=None if upload else _recipients(payload),
-    )
-    return {"summary": summary, "rows": [row_representation(status) for status in statuses]}
+    with few_collections():  # the check and its thousands of rows' representations
+        statuses, summary = services.check(
+            actor=request.auth,
+            group_key=payload.group,
+            upload=upload,
+            filename=getattr(upload, "name", None),
+            recipients=None if upload else _recipients(payload),
+        )
+        return {"summary": summary, "rows": [row_representation(status) for status in statuses]}
 
 
 @router.post(
