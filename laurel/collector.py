@@ -16,6 +16,11 @@ The same job then spent 0.05 s collecting. The collector stays on: garbage with 
 is still collected during the work, and memory stays bounded (the bulk worker's peak
 went from 160 to 170 MB).
 
+A process that froze its objects already keeps them frozen: the web processes freeze
+theirs for good once loaded (laurel/wsgi.py), and so do bulk jobs run in them (`laurel
+run`'s in-process worker). There the block only makes young collections rarer, and
+unfreezes nothing on exit (gc.unfreeze would give back everything, the process's too).
+
 Process-wide, as the collector is: when threads nest these blocks, the first one in
 sets things up and the last one out puts them back.
 """
@@ -32,16 +37,19 @@ YOUNG_THRESHOLD = 10_000
 _lock = threading.Lock()
 _depth = 0
 _thresholds: tuple[int, ...] = ()
+_froze = False  # whether the outermost block froze (nothing was frozen before it)
 
 
 @contextmanager
 def few_collections() -> Iterator[None]:
     """Run the block with the objects alive now frozen and fewer young collections."""
-    global _depth, _thresholds
+    global _depth, _thresholds, _froze
     with _lock:
         if _depth == 0:
             _thresholds = gc.get_threshold()
-            gc.freeze()
+            _froze = gc.get_freeze_count() == 0
+            if _froze:
+                gc.freeze()
             gc.set_threshold(YOUNG_THRESHOLD, *_thresholds[1:])
         _depth += 1
     try:
@@ -51,4 +59,5 @@ def few_collections() -> Iterator[None]:
             _depth -= 1
             if _depth == 0:
                 gc.set_threshold(*_thresholds)
-                gc.unfreeze()
+                if _froze:
+                    gc.unfreeze()

@@ -54,6 +54,26 @@ def test_a_cycle_frozen_on_entry_is_collected_after_the_block():
     assert gone() is None
 
 
+def test_what_the_process_froze_before_stays_frozen():
+    gc.freeze()  # as laurel/wsgi.py does once a web process is loaded
+    frozen = gc.get_freeze_count()
+    try:
+        with few_collections():
+            assert gc.get_freeze_count() == frozen
+            assert gc.get_threshold()[0] == YOUNG_THRESHOLD
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
+def test_the_collector_still_runs_by_itself_inside():
+    with few_collections():
+        dead = weakref.ref(Node())
+        alive = [[] for _ in range(3 * YOUNG_THRESHOLD)]  # new objects, kept: collections
+        assert dead() is None
+        del alive
+
+
 def test_an_exception_inside_puts_everything_back():
     thresholds = gc.get_threshold()
     with pytest.raises(ZeroDivisionError), few_collections():
