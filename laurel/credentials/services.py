@@ -3,6 +3,12 @@
 Every front door (web form, API, bulk worker, CLI) calls these, so a credential issued by
 any of them passes the same prerequisites, recipient check and quota. Each service runs in
 one transaction, records an AuditEvent, and returns a model or raises a DomainError.
+
+Row locks are taken in one order, so that two services never wait for each other
+(PostgreSQL would abort one of them with a deadlock): the organization first, then
+credentials, then status lists. Whatever locks a credential and then a status list
+(publish, revoke, a renewal's supersede) holds the organization's lock already; only
+taking slots without it (a bulk chunk's reservation) locks a status list alone.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ from laurel.organizations.errors import (
 from laurel.organizations.models import Organization, SigningKey
 from laurel.organizations.permissions import Actor, require
 from laurel.organizations.quota import count_recipient
+from laurel.organizations.selectors import lock_organization
 from laurel.organizations.tenancy import get_scoped
 from laurel.vc.errors import VCError
 
@@ -652,7 +659,10 @@ def revoke(
     reason = validation.text(
         reason, field="reason", max_length=validation.max_length(Credential, "revocation_reason")
     )
-    credential = _locked_credential(actor.organization, credential_id)
+    # The organization before the credential, as the issue path: a renewal holds the
+    # organization and a status list when it locks the credential it supersedes.
+    organization = lock_organization(actor.organization)
+    credential = _locked_credential(organization, credential_id)
     if credential.status != Credential.Status.PUBLISHED:
         raise InvalidStatus(
             f"Only published credentials can be revoked; this one is {credential.status}."

@@ -19,6 +19,7 @@ from laurel.credentials.selectors import recipient_check_for
 from laurel.organizations import audit
 from laurel.organizations.errors import Conflict, InvalidStatus, ValidationError
 from laurel.organizations.permissions import Actor, require
+from laurel.organizations.selectors import lock_organization
 from laurel.organizations.tenancy import get_scoped
 from laurel.recipients import emails
 from laurel.recipients.models import CorrectionRequest, ProfileListing, RecipientProfile
@@ -165,6 +166,9 @@ def resolve_correction(
     """
     require(actor, "revoke")
     now = now or timezone.now()
+    # The organization before the credential, as `issue` (called below) and any renewal
+    # of the same recipient take them (laurel.credentials.services' lock order).
+    lock_organization(actor.organization)
     correction = _open_correction(actor, correction_id)
     old = get_scoped(
         Credential.objects.select_for_update().select_related("group"),
