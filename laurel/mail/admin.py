@@ -55,7 +55,7 @@ class OutboxAdmin(admin.ModelAdmin):
     def html_preview(self, delivery: EmailDelivery) -> str:
         # Rendered in a sandboxed frame: the stored HTML never runs in the admin's origin.
         return format_html(
-            '<iframe sandbox srcdoc="{}" style="width:100%;height:480px;border:1px solid #ccc"></iframe>',
+            '<iframe sandbox srcdoc="{}" style="width:min(720px,80vw);height:480px;border:1px solid #ccc"></iframe>',
             email_contents(delivery)[2],
         )
 
