@@ -41,6 +41,7 @@ lint: install
 messages: install
 	$(BIN)/python -c "from laurel.ops import data_dir; data_dir.prepare()"
 	cd laurel && ../$(BIN)/laurel makemessages -l fr -l es -l ar -e html,txt,py --no-obsolete
+	$(BIN)/python -m laurel.ops.catalogs
 
 catalogs: install
 	$(BIN)/pybabel compile -d laurel/locale -D django --statistics

@@ -7,6 +7,7 @@ import io
 import pytest
 from babel.messages.mofile import read_mo, write_mo
 
+from laurel.ops.catalogs import rewrapped
 from tests.i18n.catalogs import LOCALE, TRANSLATED, catalog, placeholders, recipient_facing
 
 
@@ -17,6 +18,16 @@ def _entries(messages) -> dict:
 
 def _tuple(value):
     return tuple(value) if isinstance(value, list | tuple) else value
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_the_committed_po_is_in_babels_layout(language):
+    # `make messages` writes them so: a merge then changes only what changed.
+    po = (LOCALE / language / "LC_MESSAGES" / "django.po").read_bytes()
+    assert rewrapped(po) == po, (
+        f"laurel/locale/{language}/LC_MESSAGES/django.po is wrapped as GNU gettext "
+        "wraps: run `.venv/bin/python -m laurel.ops.catalogs`"
+    )
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
