@@ -289,9 +289,9 @@ def _reader(field) -> Callable[[models.Model], object]:
 
 
 class JSONText(str):
-    """A JSONField's value serialized already, as the field would serialize it (json.dumps;
-    for JSON's own types its encoder changes nothing): `insert` writes it as it is. (A
-    bulk worker's signing process hands over signed documents so.) Only `insert` and
+    """A JSONField's value serialized already, to the JSON the field would make of it
+    (json.dumps's, or the same JSON from orjson: laurel.vc.signer.document_text): `insert`
+    writes it as it is. (A bulk worker's signing process hands over signed documents so.) Only `insert` and
     `insert_values` know it: the ORM would store it as a JSON string."""
 
 

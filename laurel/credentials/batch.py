@@ -24,7 +24,6 @@ later row of the same email in the same batch was decided as if it had been issu
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -40,7 +39,7 @@ from laurel.organizations.errors import DomainError, GroupNotFound
 from laurel.organizations.permissions import Actor
 from laurel.organizations.quota import QuotaBatch
 from laurel.rows import JSONText
-from laurel.vc.signer import SignerGone, SigningProcess
+from laurel.vc.signer import SignerGone, SigningProcess, document_text
 
 
 @dataclass(frozen=True)
@@ -479,7 +478,7 @@ def sign_ahead(
         # As JSON text (rows.JSONText, stored as it is), as the signing process gives it:
         # the serializing is done here, before the lock, not by the INSERT under it.
         return [
-            JSONText(json.dumps(document)) if isinstance(document, dict) else document
+            JSONText(document_text(document)) if isinstance(document, dict) else document
             for document in services.sign_all(credentials, key=key, now=now)
         ]
 
