@@ -31,6 +31,7 @@ from django.utils import timezone
 from laurel import rows as db_rows
 from laurel.bulk.models import BulkChunk, BulkJob, BulkRow
 from laurel.collector import few_collections
+from laurel.credentials import validation
 from laurel.credentials.batch import IssueRow, SignedAhead, issue_many, sign_ahead
 from laurel.credentials.status_lists import reserve_slots, reserved_slots
 from laurel.organizations.errors import DomainError, Forbidden
@@ -473,6 +474,14 @@ def bulk_signer() -> SigningProcess | None:
         signer = _signers.process = SigningProcess(timeout=timeout)
         atexit.register(signer.close)
     return signer
+
+
+def warm_up() -> None:
+    """Make before any job what a bulk worker's first batch would otherwise make in the
+    job's time: Django's email pattern, compiled on its first use (every credential's
+    email is checked again as it is built), about 50 ms of each worker's first batch
+    (py-spy, bench/bulk.py's PostgreSQL job)."""
+    validation.email_address("warm-up@example.org", field="email")
 
 
 def resume_stalled_jobs() -> int:

@@ -4,8 +4,9 @@ Start as many as you like, on as many machines as share the database: each claim
 with SELECT ... FOR UPDATE SKIP LOCKED (PostgreSQL) or an exclusive transaction (SQLite).
 Starting, a worker first queues again what killed workers left: emails still `sending`,
 open bulk jobs, and publish batches silent for longer than a working one ever is; a worker
-of the bulk queue starts its signing process (laurel.bulk.processing.bulk_signer). (`laurel
-serve` and `laurel run` start their task workers as this command: the same one place.)
+of the bulk queue starts its signing process (laurel.bulk.processing.bulk_signer) and
+warms up (warm_up). (`laurel serve` and `laurel run` start their task workers as this
+command: the same one place.)
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import socket
 from django.conf import settings
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
-from laurel.bulk.processing import bulk_signer, resume_stalled_jobs
+from laurel.bulk.processing import bulk_signer, resume_stalled_jobs, warm_up
 from laurel.credentials.publishing import resume_stalled_batches
 from laurel.mail.services import requeue_stalled_deliveries
 from laurel.webhooks.tasks import schedule_expiry_sweep
@@ -48,6 +49,7 @@ class Command(DbWorkerCommand):
             options["exclude_queues"] or ""
         ).split(","):
             bulk_signer()  # its signing process, if it uses one, started before any job
+            warm_up()  # and what its first batch would make in a job's time
         resume_stalled_batches()  # publish batches a killed worker left, silent since
         schedule_expiry_sweep()  # credential.expired webhooks: a sweep every few minutes
         super().handle(*args, **options)
