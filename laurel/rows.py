@@ -291,8 +291,8 @@ def _reader(field) -> Callable[[models.Model], object]:
 class JSONText(str):
     """A JSONField's value serialized already, to the JSON the field would make of it
     (json.dumps's, or the same JSON from orjson: laurel.vc.signer.document_text): `insert`
-    writes it as it is. (A bulk worker's signing process hands over signed documents so.) Only `insert` and
-    `insert_values` know it: the ORM would store it as a JSON string."""
+    writes it as it is. (A bulk worker's signing process hands over signed documents so.)
+    Only `insert` and `insert_values` know it: the ORM would store it as a JSON string."""
 
 
 def _json_text(value: JSONText, connection):

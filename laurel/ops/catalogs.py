@@ -9,7 +9,6 @@ then changes only what changed: new strings, locations, the creation date.
 from __future__ import annotations
 
 import io
-import sys
 from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
@@ -25,14 +24,10 @@ def rewrapped(po: bytes) -> bytes:
     return written.getvalue()
 
 
-def rewrap(path: Path) -> None:
-    path.write_bytes(rewrapped(path.read_bytes()))
-
-
-def main(paths: list[str]) -> None:
-    for path in [Path(p) for p in paths] or sorted(LOCALE.glob("*/LC_MESSAGES/django.po")):
-        rewrap(path)
+def main() -> None:
+    for path in sorted(LOCALE.glob("*/LC_MESSAGES/django.po")):
+        path.write_bytes(rewrapped(path.read_bytes()))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main()

@@ -22,6 +22,7 @@ from laurel.mail.models import EmailDelivery
 from laurel.organizations.errors import DomainError
 from laurel.organizations.models import AuditEvent, Organization, QuotaUsage
 from tests.domain.test_concurrent_issue import run_in_threads
+from tests.helpers.locks import wait_for_a_lock_wait
 
 PRIOR_READ = re.compile(r"SELECT (c\.)?recipient_email_normalized, (c\.)?id, (c\.)?status")
 
@@ -158,25 +159,6 @@ class _Undo(Exception):
     pass
 
 
-def _wait_for_a_lock_wait(timeout=20.0) -> None:
-    """Until another backend of this database waits for a row lock (the batch, at the
-    organization's lock)."""
-    from django.db import connections
-
-    deadline = time.monotonic() + timeout
-    with connections["default"].cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute("SELECT pg_stat_clear_snapshot()")  # else read once a transaction
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
-            )
-            if cursor.fetchone()[0]:
-                return
-            time.sleep(0.02)
-    raise AssertionError("the batch never waited for the organization's lock")
-
-
 def _while_the_batch_waits(owner, group, rows, change, *, undone=True) -> list:
     """Hold the organization's lock, let the batch (written ahead) queue behind it, make
     `change` and commit; the batch's outcomes (`undone`: what it wrote ahead must have
@@ -187,7 +169,7 @@ def _while_the_batch_waits(owner, group, rows, change, *, undone=True) -> list:
         if i == 0:
             with transaction.atomic():
                 lock_for_issuing(owner.organization)
-                _wait_for_a_lock_wait()
+                wait_for_a_lock_wait()
                 change()
             return "changed"
         time.sleep(0.2)  # after the holder took the lock

@@ -19,7 +19,7 @@ from laurel.ops.accounts import mark_email_verified
 from laurel.organizations.errors import InvalidStatus
 from laurel.recipients.services import request_correction, resolve_correction
 from tests.domain.test_concurrent_issue import run_in_threads
-from tests.domain.test_issue_many_write_ahead import _wait_for_a_lock_wait
+from tests.helpers.locks import wait_for_a_lock_wait
 
 pytestmark = [
     pytest.mark.skipif(
@@ -42,7 +42,7 @@ def _renewal_racing(owner, group, old: Credential, other):
                 lock_for_issuing(owner.organization)
                 allocate_slots(owner.organization, 1)  # the status list, locked till commit
                 held.set()
-                _wait_for_a_lock_wait()
+                wait_for_a_lock_wait()
                 return issue(
                     actor=owner,
                     group_key=group.key,
